@@ -1,0 +1,1 @@
+"""Doorstroom: the shared system for mixed-living projects (gemengd wonen)."""

@@ -1,0 +1,21 @@
+"""URL configuration: each app mounts its own urls under a Dutch path."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from doorstroom.accounts.decorators import public
+from doorstroom.config import views
+
+admin.site.site_header = "Doorstroom beheer"
+admin.site.site_title = "Doorstroom beheer"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("taal/", public(set_language), name="set_language"),
+    path("account/", include("doorstroom.accounts.urls")),
+    path("organisaties/", include("doorstroom.organisations.urls")),
+    path("audit/", include("doorstroom.audit.urls")),
+    path("beheer/", admin.site.urls),
+    path("", include("doorstroom.home.urls")),
+]

@@ -1,0 +1,117 @@
+"""Password reset by e-mail, delivered through a real SMTP server on localhost."""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import Client
+from django.urls import reverse
+
+from doorstroom.audit.models import AuditAction, AuditEvent
+from doorstroom.organisations.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Mailbox]:
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    yield mailbox
+    controller.stop()
+
+
+def body_of(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(message.get_content_charset() or "utf-8")
+
+
+def test_reset_link_arrives_by_smtp_and_sets_a_new_password(
+    client: Client, member: Any, smtp_server: Mailbox
+) -> None:
+    user = member(Role.CASE_WORKER, email="casus@example.nl").user
+    response = client.post(reverse("accounts:password_reset"), {"email": "casus@example.nl"})
+    assert response.status_code == 302
+
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "casus@example.nl"
+    body = body_of(message)
+    assert "Kies met deze link een nieuw wachtwoord" in body
+    link = re.search(r"https?://[^/]+(/account/wachtwoord-herstellen/\S+)", body)
+    assert link is not None
+
+    page = client.get(link.group(1), follow=True)
+    assert page.status_code == 200
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else link.group(1)
+    done = client.post(
+        form_url,
+        {"new_password1": "nieuw-Wachtwoord-2026", "new_password2": "nieuw-Wachtwoord-2026"},
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("nieuw-Wachtwoord-2026")
+    assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED, actor=user).exists()
+
+    # The link works once.
+    again = client.get(link.group(1), follow=True)
+    assert "niet meer geldig" in again.content.decode()
+
+
+def test_unknown_address_gets_the_same_answer_and_no_mail(
+    client: Client, smtp_server: Mailbox
+) -> None:
+    response = client.post(reverse("accounts:password_reset"), {"email": "niemand@example.nl"})
+    assert response.status_code == 302
+    assert smtp_server.wait_for(1, timeout=0.5) == []
+
+
+def test_weak_new_password_is_refused_in_dutch(
+    client: Client, member: Any, smtp_server: Mailbox
+) -> None:
+    member(Role.CASE_WORKER, email="zwak@example.nl")
+    client.post(reverse("accounts:password_reset"), {"email": "zwak@example.nl"})
+    [message] = smtp_server.wait_for(1)
+    link = re.search(r"https?://[^/]+(/account/wachtwoord-herstellen/\S+)", body_of(message))
+    assert link is not None
+    page = client.get(link.group(1), follow=True)
+    response = client.post(
+        page.redirect_chain[-1][0], {"new_password1": "12345", "new_password2": "12345"}
+    )
+    assert response.status_code == 200
+    assert "Dit wachtwoord is te kort" in response.content.decode()

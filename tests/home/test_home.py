@@ -1,0 +1,67 @@
+"""Each role lands on its own home page; empty states explain what will appear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from doorstroom.audit import services as audit
+from doorstroom.audit.models import AuditAction
+from doorstroom.home.sections import SECTIONS
+from doorstroom.organisations.roles import Role
+from tests.factories import UserFactory
+from tests.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_role_lands_on_its_own_home_page(member: Any, login: Any, role: str) -> None:
+    client = login(member(role).user)
+    response = client.get(reverse("home:start"))
+    assert response.status_code == 200
+    keys = [block["section"].key for block in response.context["blocks"]]
+    assert keys == [section.key for section in SECTIONS[role]]
+    content = response.content.decode()
+    for section in SECTIONS[role]:
+        assert f'id="section-{section.key}"' in content
+
+
+def test_empty_state_explains_what_will_appear(member: Any, login: Any) -> None:
+    client = login(member(Role.CASE_WORKER).user)
+    content = client.get(reverse("home:start")).content.decode()
+    assert "Hier verschijnen uw cliënten" in content
+
+
+def test_privacy_officer_home_lists_failed_logins_of_own_organisation(
+    member: Any, login: Any
+) -> None:
+    officer = member(Role.PRIVACY_OFFICER)
+    colleague = member(Role.LETTING_OFFICER, organisation=officer.organisation)
+    stranger = member(Role.LETTING_OFFICER)
+    audit.record(actor=colleague.user, action=AuditAction.LOGIN_FAILED)
+    audit.record(actor=stranger.user, action=AuditAction.LOGIN_FAILED)
+    response = login(officer.user).get(reverse("home:start"))
+    failed = next(b for b in response.context["blocks"] if b["section"].key == "failed_logins")
+    assert [item.label for item in failed["items"]] == [colleague.user.username]
+
+
+def test_platform_admin_sees_accounts_without_second_factor(login: Any, member: Any) -> None:
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    without = member(Role.CASE_WORKER).user
+    response = login(admin).get(reverse("home:start"))
+    [block] = response.context["blocks"]
+    assert without.username in [item.detail for item in block["items"]]
+
+
+def test_home_page_query_count_does_not_grow_with_data(member: Any, login: Any) -> None:
+    officer = member(Role.PRIVACY_OFFICER)
+    client = login(officer.user)
+    url = reverse("home:start")
+    few = count_queries(client, url)
+    for _ in range(30):
+        colleague = member(Role.LETTING_OFFICER, organisation=officer.organisation)
+        audit.record(actor=colleague.user, action=AuditAction.LOGIN_FAILED)
+    assert count_queries(client, url) == few
