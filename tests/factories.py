@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorstroom.accounts.models import User
 from doorstroom.organisations.models import Membership, Organisation
 from doorstroom.organisations.roles import OrganisationKind, Role
+from doorstroom.portfolio.models import CareLeaseAgreement, Complex, Dwelling
 
 PASSWORD = "correct-horse-battery-42"
 
@@ -54,3 +58,50 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     name = "Authenticator-app"
     confirmed = True
+
+
+class ComplexFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Complex
+
+    corporation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.CORPORATION)
+    code = factory.Sequence(lambda n: f"C{n:03d}")
+    name = factory.Sequence(lambda n: f"Complex {n}")
+    street = "Teststraat 1-90"
+    postcode = "3511 AB"
+    city = "Utrecht"
+    municipality_name = "Utrecht"
+    year_built = 1970
+    floors = 5
+    typology = "GAL"
+    staff_present_daily = True
+    neighbourhood_assessment = "good"
+
+
+class DwellingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dwelling
+
+    complex = factory.SubFactory(ComplexFactory)
+    corporation = factory.LazyAttribute(lambda d: d.complex.corporation)
+    vhe_code = factory.Sequence(lambda n: f"VHE{n:05d}")
+    street = "Teststraat"
+    house_number = factory.Sequence(lambda n: n + 1)
+    postcode = "3511 AB"
+    city = "Utrecht"
+    dwelling_type = "GAL"
+    rooms = 2
+    floor_area = Decimal("55.0")
+    net_rent = Decimal("650.00")
+    service_costs = Decimal("40.00")
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareLeaseAgreement
+
+    complex = factory.SubFactory(ComplexFactory)
+    corporation = factory.LazyAttribute(lambda a: a.complex.corporation)
+    care_provider = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.CARE_PROVIDER)
+    dwellings_promised = 3
+    start_date = datetime.date(2024, 1, 1)

@@ -17,6 +17,10 @@ from django.urls import reverse
 
 from doorstroom.organisations.models import Organisation
 from doorstroom.organisations.roles import OrganisationKind, Role
+from doorstroom.portfolio.mix import mix_of, with_mix
+from doorstroom.portfolio.models import CareLeaseAgreement, Complex, Quota
+from doorstroom.portfolio.suitability import Verdict, policy_for, scorecard
+from doorstroom.tenancies.models import Placement
 from tests.environment import bare_environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +39,23 @@ def test_demo_world_has_every_kind_and_every_role(tmp_path: Path) -> None:
     assert {login["role"] for login in logins} == set(Role.values) | {"platform_admin"}
     for login in logins:
         assert login["password"] and len(login["backup_codes"]) == 10 and login["totp_secret"]
+
+
+@pytest.mark.django_db
+def test_demo_portfolio_has_the_gallery_complex_and_a_stacked_block_judged_not_suitable(
+    tmp_path: Path,
+) -> None:
+    load(tmp_path)
+    complexes = {c.code: c for c in with_mix(Complex.objects.all())}
+    gallery, stacked = complexes["MIX01"], complexes["STK01"]
+    assert gallery.typology == "GAL" and mix_of(gallery).dwellings == 90
+    agreement = CareLeaseAgreement.objects.get(complex=gallery)
+    assert agreement.dwellings_promised == 30
+    assert 20 <= mix_of(gallery).care_leased <= 30
+    card = scorecard(stacked, mix_of(stacked), policy_for(stacked.corporation_id))
+    assert card.verdict == Verdict.NOT_SUITABLE
+    assert Placement.objects.filter(flip_date__isnull=False).count() > 10
+    assert Quota.objects.values("year").distinct().count() == 3
 
 
 @pytest.mark.django_db
@@ -60,7 +81,10 @@ def test_demo_data_refuses_a_database_that_already_has_data(tmp_path: Path) -> N
 
 def fresh_world(var_dir: Path, seed: int) -> str:
     env = bare_environment(DEBUG="1", VAR_DIR=str(var_dir), EMAIL_URL="console://")
-    for args in (["migrate", "-v", "0"], ["demo-data", "--seed", str(seed)]):
+    for args in (
+        ["migrate", "-v", "0"],
+        ["demo-data", "--seed", str(seed), "--today", "2026-11-24"],
+    ):
         subprocess.run(
             [sys.executable, "-m", "doorstroom", *args],
             env=env,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -52,7 +53,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified():  # type: ignore[union-attr]
         return redirect(_next_url(request))
     if not has_confirmed_device(user):
-        return redirect(f"{reverse_lazy('accounts:enrol')}?next={_next_url(request)}")
+        return redirect(
+            f"{reverse_lazy('accounts:enrol')}?{urlencode({'next': _next_url(request)})}"
+        )
     form = forms.TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         throttled = [d for d in devices_for_user(user) if not d.verify_is_allowed()[0]]
@@ -91,7 +94,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app with a QR code; shows backup codes once afterwards."""
     user = request.user
     if has_confirmed_device(user) and not user.is_verified():  # type: ignore[union-attr]
-        return redirect(f"{reverse_lazy('accounts:verify')}?next={_next_url(request)}")
+        return redirect(
+            f"{reverse_lazy('accounts:verify')}?{urlencode({'next': _next_url(request)})}"
+        )
     device = services.pending_totp_device(user)  # type: ignore[arg-type]
     form = forms.EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

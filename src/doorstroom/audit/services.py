@@ -100,3 +100,34 @@ def client_ip(request: Any) -> str | None:
     from axes.helpers import get_client_ip_address
 
     return get_client_ip_address(request) or None
+
+
+def snapshot_fields(obj: models.Model) -> dict[str, Any]:
+    """The concrete field values of ``obj`` (foreign keys as ids), to diff before and after a change."""
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def record_saved(
+    *, actor: Any, organisation: Any, obj: models.Model, before: Mapping[str, Any] | None
+) -> AuditEvent | None:
+    """Audit a create (``before`` is None) or an update (only when a value actually changed)."""
+    after = snapshot_fields(obj)
+    if before is None:
+        changes = {name: (None, value) for name, value in after.items() if name != "id"}
+        return record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            organisation=organisation,
+            obj=obj,
+            changes=changes,
+        )
+    changes = {
+        name: (before.get(name), value)
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+    if not changes:
+        return None
+    return record(
+        actor=actor, action=AuditAction.UPDATE, organisation=organisation, obj=obj, changes=changes
+    )

@@ -42,6 +42,14 @@ if SECRET_KEY is REQUIRED:
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG"  # noqa: S105
 
+FIELD_ENCRYPTION_KEY = config(
+    "FIELD_ENCRYPTION_KEY",
+    SECRET_KEY,
+    help="Key that encrypts identifiers only a client's care provider may read (the BSN). "
+    "Default: SECRET_KEY. Set it separately in production and never change it without re-encrypting.",
+    secret=True,
+)
+
 VAR_DIR = Path(
     config(
         "VAR_DIR",
@@ -131,8 +139,14 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "doorstroom.config",
     "doorstroom.accounts",
+    "doorstroom.reference",
     "doorstroom.organisations",
     "doorstroom.audit",
+    "doorstroom.portfolio",
+    "doorstroom.clients",
+    "doorstroom.lettings",
+    "doorstroom.tenancies",
+    "doorstroom.outcomes",
     "doorstroom.home",
     "doorstroom.demo",
 ]
@@ -142,7 +156,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "doorstroom.config.logging.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "doorstroom.config.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -284,6 +298,7 @@ STATICFILES_DIRS = [
     ("vendor/utrecht", ASSETS_DIR / "@utrecht" / "component-library-css" / "dist"),
     ("vendor/utrecht-tokens", ASSETS_DIR / "@utrecht" / "design-tokens" / "dist"),
     ("vendor/htmx", ASSETS_DIR / "htmx.org" / "dist"),
+    ("vendor/noto-sans", ASSETS_DIR / "@fontsource-variable" / "noto-sans"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

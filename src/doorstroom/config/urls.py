@@ -16,6 +16,9 @@ urlpatterns = [
     path("account/", include("doorstroom.accounts.urls")),
     path("organisaties/", include("doorstroom.organisations.urls")),
     path("audit/", include("doorstroom.audit.urls")),
+    path("portefeuille/import/", include("doorstroom.portfolio.urls_import")),
+    path("portefeuille/", include("doorstroom.portfolio.urls")),
+    path("taakstelling/", include("doorstroom.outcomes.urls")),
     path("beheer/", admin.site.urls),
     path("", include("doorstroom.home.urls")),
 ]

@@ -7,6 +7,7 @@ authenticator keys and backup codes. Later capabilities extend the world with th
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import random
 from dataclasses import asdict, dataclass, field
@@ -19,6 +20,8 @@ from faker import Faker
 
 from doorstroom.accounts import services as account_services
 from doorstroom.accounts.models import User
+from doorstroom.demo.care import build_care
+from doorstroom.demo.portfolio import build_portfolio
 from doorstroom.organisations import services as organisation_services
 from doorstroom.organisations.models import Organisation
 from doorstroom.organisations.roles import OrganisationKind, Role
@@ -100,7 +103,7 @@ def _totp_key(seed: int, username: str) -> bytes:
 
 
 @transaction.atomic
-def build_world(seed: int) -> list[DemoLogin]:
+def build_world(seed: int, today: dt.date | None = None) -> list[DemoLogin]:
     """Create the demo world in an empty database; returns one login per demo user."""
     if Organisation.objects.exists() or User.objects.exists():
         raise ValueError(
@@ -164,6 +167,24 @@ def build_world(seed: int) -> list[DemoLogin]:
     for username, org_key, role in PEOPLE:
         add_person(username, organisations[org_key], role)
     add_person("platformbeheer", None, None)
+    day = today or dt.date.today()
+    build_portfolio(
+        corporation=organisations["corporation"],
+        care_provider=organisations["care_provider"],
+        municipality=organisations["municipality"],
+        seed=seed,
+        today=day,
+    )
+    people = {user.username: user for user in User.objects.all()}
+    build_care(
+        care_provider=organisations["care_provider"],
+        corporation=organisations["corporation"],
+        workers=[people["begeleider"], people["begeleider2"]],
+        team_lead=people["teamleider"],
+        manager=people["beheerder"],
+        seed=seed,
+        today=day,
+    )
     return logins
 
 

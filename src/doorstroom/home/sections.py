@@ -11,14 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.organisations.roles import Role
+from doorstroom.organisations.roles import ROLE_POLICY, Role
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _recent_failed_logins(user: Any, membership: Any) -> list[Item]:
                 _("%(failures)s failed logins, %(lockouts)s lockouts in the last 7 days")
                 % {"failures": row["failures"], "lockouts": row["lockouts"]}
             ),
-            url=f"{url}?actor={row['actor_label']}",
+            url=f"{url}?{urlencode({'actor': row['actor_label']})}",
         )
         for row in rows
     ]
@@ -85,10 +86,12 @@ def _users_without_second_factor(user: Any, membership: Any) -> list[Item]:
     from doorstroom.accounts.models import User
 
     with_device = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    needs_factor = [role for role, policy in ROLE_POLICY.items() if policy.requires_two_factor]
     users = (
         User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(is_staff=True) | Q(memberships__role__in=needs_factor))
         .exclude(pk__in=with_device)
-        .exclude(memberships__role=Role.RESIDENT, memberships__isnull=False)
+        .distinct()
         .order_by("username")[:20]
     )
     return [
@@ -99,6 +102,230 @@ def _users_without_second_factor(user: Any, membership: Any) -> list[Item]:
         )
         for u in users
     ]
+
+
+def _vacancies(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.portfolio.models import Dwelling, DwellingStatus
+
+    vacant = (
+        Dwelling.objects.filter(corporation=membership.organisation)
+        .in_status(DwellingStatus.VACANT)
+        .select_related("complex")
+        .order_by("complex__name", "street", "house_number")[:10]
+    )
+    return [
+        Item(label=d.address, detail=d.complex.name, url=reverse("portfolio:dwelling", args=[d.pk]))
+        for d in vacant
+    ]
+
+
+def _quota_progress(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.outcomes.quota import progress_of
+    from doorstroom.portfolio.models import Quota
+
+    quotas = list(
+        Quota.objects.visible_to(user)
+        .filter(year=timezone.localdate().year)
+        .select_related("municipality", "corporation")
+        .order_by("corporation__name", "target_group")
+    )
+    return [
+        Item(
+            label=f"{p.quota.corporation} · {p.quota.get_target_group_display()}",
+            detail=str(
+                _("%(realised)s of %(target)s dwellings, %(to_go)s still to go")
+                % {"realised": p.realised, "target": p.target, "to_go": p.to_go}
+            ),
+            url=reverse("outcomes:quota"),
+        )
+        for p in progress_of(quotas)
+    ]
+
+
+def _my_clients(user: Any, membership: Any) -> list[Item]:
+    from django.db.models import Prefetch
+
+    from doorstroom.clients.models import Assessment, Client
+    from doorstroom.clients.readiness import evaluate, policy_for
+
+    clients = list(
+        Client.objects.visible_to(user)
+        .filter(care_provider=membership.organisation, case_worker=user)
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.order_by("-assessed_on", "-id").prefetch_related(
+                    "scores"
+                ),
+                to_attr="history",
+            )
+        )
+        .order_by("last_name", "first_name")[:12]
+    )
+    if not clients:
+        return []
+    policy = policy_for(clients[0])
+    items = []
+    for client in clients:
+        history = getattr(client, "history", [])
+        result = evaluate(client, policy=policy, assessment=history[0] if history else None)
+        items.append(
+            Item(
+                label=f"{client.full_name} ({client.reference})",
+                detail=str(_("Readiness: %(verdict)s") % {"verdict": result.label}),
+                url=_client_url(client.pk),
+            )
+        )
+    return items
+
+
+def _client_url(pk: int) -> str:
+    try:
+        return reverse("clients:detail", args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _consent_to_renew(user: Any, membership: Any) -> list[Item]:
+    from django.db.models import Exists, OuterRef
+
+    from doorstroom.clients.models import Client, Consent
+
+    today = timezone.localdate()
+    soon = today + timedelta(days=30)
+    in_force = Consent.objects.in_force(today).filter(client=OuterRef("pk"))
+    lasting = in_force.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=soon))
+    clients = (
+        Client.objects.visible_to(user)
+        .filter(care_provider=membership.organisation, case_worker=user)
+        .annotate(has_consent=Exists(in_force), lasting=Exists(lasting))
+        .filter(lasting=False)
+        .order_by("last_name")[:12]
+    )
+    return [
+        Item(
+            label=f"{c.full_name} ({c.reference})",
+            detail=str(
+                _("Consent expires within 30 days") if c.has_consent else _("No consent recorded")
+            ),
+            url=_client_url(c.pk),
+        )
+        for c in clients
+    ]
+
+
+def _assessments_due(user: Any, membership: Any) -> list[Item]:
+    from django.db.models import Max
+
+    from doorstroom.clients.models import Client
+
+    limit = timezone.localdate() - timedelta(days=183)
+    clients = (
+        Client.objects.visible_to(user)
+        .filter(care_provider=membership.organisation, case_worker=user)
+        .annotate(latest=Max("assessments__assessed_on"))
+        .filter(Q(latest__isnull=True) | Q(latest__lt=limit))
+        .order_by("latest")[:12]
+    )
+    return [
+        Item(
+            label=f"{c.full_name} ({c.reference})",
+            detail=str(
+                _("Last assessed on %(date)s") % {"date": c.latest.strftime("%d-%m-%Y")}
+                if c.latest
+                else _("Never assessed")
+            ),
+            url=_client_url(c.pk),
+        )
+        for c in clients
+    ]
+
+
+def _overdue_plan(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.clients.models import Action, Review
+
+    today = timezone.localdate()
+    actions = (
+        Action.objects.filter(
+            client__care_provider=membership.organisation, client__case_worker=user
+        )
+        .filter(done_on__isnull=True, due_on__lt=today)
+        .select_related("client")
+        .order_by("due_on")[:10]
+    )
+    reviews = (
+        Review.objects.filter(
+            client__care_provider=membership.organisation, client__case_worker=user
+        )
+        .filter(held_on__isnull=True, due_on__lt=today)
+        .select_related("client")
+        .order_by("due_on")[:10]
+    )
+    items = [
+        Item(
+            label=f"{a.client.full_name}: {a.description}",
+            detail=str(_("Action due on %(date)s") % {"date": a.due_on.strftime("%d-%m-%Y")}),
+            url=_client_url(a.client_id),
+        )
+        for a in actions
+    ]
+    items += [
+        Item(
+            label=f"{r.client.full_name}: {_('review')}",
+            detail=str(_("Review planned for %(date)s") % {"date": r.due_on.strftime("%d-%m-%Y")}),
+            url=_client_url(r.client_id),
+        )
+        for r in reviews
+    ]
+    return items
+
+
+def _nominations_for_corporation(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.lettings.models import Nomination
+
+    nominations = (
+        Nomination.objects.visible_to(user)
+        .open()
+        .filter(complex__corporation=membership.organisation)
+        .select_related("client", "complex", "care_provider")
+        .order_by("nominated_at")[:10]
+    )
+    return [
+        Item(
+            label=f"{n.client.reference} · {n.complex.name}",
+            detail=f"{n.care_provider} · {n.get_status_display()}",
+            url=_url_or_blank("lettings:incoming"),
+        )
+        for n in nominations
+    ]
+
+
+def _overrides(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.lettings.models import Nomination
+
+    nominations = (
+        Nomination.objects.filter(care_provider=membership.organisation, override_by__isnull=False)
+        .select_related("client", "complex", "override_by")
+        .order_by("-nominated_at")[:10]
+    )
+    return [
+        Item(
+            label=f"{n.client.full_name} ({n.client.reference}) · {n.complex.name}",
+            detail=str(
+                _("Override by %(name)s: %(reason)s")
+                % {"name": n.override_by, "reason": n.override_reason}
+            ),
+            url=_client_url(n.client_id),
+        )
+        for n in nominations
+    ]
+
+
+def _url_or_blank(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 SECTIONS: dict[str, list[Section]] = {

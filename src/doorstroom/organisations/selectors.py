@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from doorstroom.organisations.models import Membership
@@ -35,3 +36,10 @@ def roles_in(user: Any, organisation_id: int) -> set[str]:
 
 def has_role_anywhere(user: Any, *roles: str) -> bool:
     return any(m.role in roles for m in memberships_of(user))
+
+
+def holds_role_in(user: Any, organisation_id: int | None, roles: Collection[str]) -> bool:
+    """Whether ``user`` holds one of ``roles`` in the organisation with id ``organisation_id``."""
+    return any(
+        m.organisation_id == organisation_id and m.role in roles for m in memberships_of(user)
+    )

@@ -18,7 +18,12 @@ class Command(BaseCommand):
                 shown = "(set)" if is_set else "(not set)"
             else:
                 shown = os.environ.get(variable.name, "(default)")
-            default = "required" if variable.default is REQUIRED else repr(variable.default)
+            if variable.default is REQUIRED:
+                default = "required"
+            elif variable.secret:
+                default = "(secret)"
+            else:
+                default = repr(variable.default)
             self.stdout.write(
                 f"{variable.name} = {shown}\n    {variable.help}\n    default: {default}"
             )

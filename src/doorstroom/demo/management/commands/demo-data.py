@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2026, help="Same seed, same world.")
         parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="Build the world as seen on this date (YYYY-MM-DD; default: today).",
+        )
+        parser.add_argument(
             "--logins-file",
             default=str(Path(settings.VAR_DIR) / "demo-logins.json"),
             help="Where to write the logins (default: var/demo-logins.json).",
@@ -27,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             with translation.override("nl"):
-                logins = build_world(options["seed"])
+                logins = build_world(options["seed"], today=options["today"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         path = Path(options["logins_file"])

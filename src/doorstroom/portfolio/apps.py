@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortfolioConfig(AppConfig):
+    name = "doorstroom.portfolio"
+    label = "portfolio"
+    verbose_name = _("Portfolio and partnerships")
