@@ -40,8 +40,8 @@ def section(page: Page, key: str) -> Any:
 @pytest.mark.parametrize(
     ("role", "sections"),
     [
-        (Role.MIXED_LIVING_MANAGER, ["vacancies", "signals", "flips", "board"]),
-        (Role.CASE_WORKER, ["clients", "consent", "zrm"]),
+        (Role.MIXED_LIVING_MANAGER, ["vacancies", "nominations", "signals", "flips", "board"]),
+        (Role.CASE_WORKER, ["clients", "plan", "consent", "zrm"]),
     ],
 )
 def test_password_and_code_lead_to_the_roles_home_page(

@@ -145,3 +145,47 @@ def test_gates_are_configurable_per_provider(worker: Any, client_: Client) -> No
     )
     ReadinessPolicy.objects.create(care_provider=worker.organisation, min_addiction=5)
     assert evaluate(client_).verdict == Readiness.NOT_READY
+
+
+def test_team_lead_sets_the_gates_for_the_provider_and_for_one_agreement(
+    member: Any, login: Any
+) -> None:
+    from django.urls import reverse
+
+    from tests.factories import AgreementFactory
+
+    lead = member(Role.TEAM_LEAD)
+    agreement = AgreementFactory(care_provider=lead.organisation)
+    client = login(lead.user)
+    url = reverse("clients:readiness_policy")
+    data = {
+        "min_addiction": "5",
+        "min_finances": "3",
+        "require_housing_skills": "on",
+        "require_income": "on",
+        "require_no_high_risk": "on",
+        "max_assessment_age_days": "183",
+    }
+    assert client.post(url, data).status_code == 302
+    assert (
+        client.post(
+            f"{url}?overeenkomst={agreement.pk}", {**data, "min_addiction": "3"}
+        ).status_code
+        == 302
+    )
+    policies = {p.agreement_id: p.min_addiction for p in ReadinessPolicy.objects.all()}
+    assert policies == {None: 5, agreement.pk: 3}
+    refused = client.post(url, {**data, "min_addiction": "7"})
+    assert (
+        refused.status_code == 200
+        and ReadinessPolicy.objects.get(agreement=None).min_addiction == 5
+    )
+
+
+@pytest.mark.parametrize(
+    "role", [Role.CASE_WORKER, Role.MIXED_LIVING_MANAGER, Role.PRIVACY_OFFICER]
+)
+def test_only_team_leads_open_the_gates_page(member: Any, login: Any, role: str) -> None:
+    from django.urls import reverse
+
+    assert login(member(role).user).get(reverse("clients:readiness_policy")).status_code == 404

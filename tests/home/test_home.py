@@ -65,3 +65,48 @@ def test_home_page_query_count_does_not_grow_with_data(member: Any, login: Any) 
         colleague = member(Role.LETTING_OFFICER, organisation=officer.organisation)
         audit.record(actor=colleague.user, action=AuditAction.LOGIN_FAILED)
     assert count_queries(client, url) == few
+
+
+def _items(response: Any, key: str) -> list[Any]:
+    return next(b["items"] for b in response.context["blocks"] if b["section"].key == key)
+
+
+def test_manager_home_lists_vacant_dwellings_of_own_corporation(member: Any, login: Any) -> None:
+    from tests.factories import ComplexFactory, DwellingFactory
+
+    manager = member(Role.MIXED_LIVING_MANAGER)
+    vacant = DwellingFactory(complex=ComplexFactory(corporation=manager.organisation))
+    DwellingFactory()  # another corporation's
+    response = login(manager.user).get(reverse("home:start"))
+    assert [item.label for item in _items(response, "vacancies")] == [vacant.address]
+
+
+def test_case_worker_home_lists_own_clients_and_overdue_actions(member: Any, login: Any) -> None:
+    import datetime as dt
+
+    from doorstroom.clients import services as clients
+    from doorstroom.clients.models import Action, Client
+
+    worker = member(Role.CASE_WORKER)
+    client = clients.save_client(
+        acting_user=worker.user,
+        client=Client(
+            care_provider=worker.organisation,
+            first_name="Noor",
+            last_name="Bakker",
+            case_worker=worker.user,
+        ),
+    )
+    clients.add_action(
+        acting_user=worker.user,
+        action=Action(
+            client=client,
+            description="Budgetbeheer aanvragen",
+            owner="client",
+            due_on=dt.date(2020, 1, 1),
+        ),
+    )
+    response = login(worker.user).get(reverse("home:start"))
+    assert "Noor Bakker" in _items(response, "clients")[0].label
+    assert "Budgetbeheer aanvragen" in _items(response, "plan")[0].label
+    assert "Noor Bakker" in _items(response, "consent")[0].label  # no consent recorded yet

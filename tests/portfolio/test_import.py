@@ -14,12 +14,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from doorstroom.audit.models import AuditAction, AuditEvent
 from doorstroom.audit.services import record_saved, snapshot_fields
-from doorstroom.config import urls as project_urls
 from doorstroom.organisations.middleware import SESSION_KEY as ACTIVE_MEMBERSHIP
 from doorstroom.organisations.roles import OrganisationKind, Role
 from doorstroom.portfolio import importing, services, views_import
@@ -32,13 +31,7 @@ from tests.factories import (
     OrganisationFactory,
 )
 
-# Until config/urls.py includes the import (path "portefeuille/import/"), these tests mount it
-# themselves on top of the project's URLs; once it is included this adds nothing.
-urlpatterns = list(project_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "portfolio_import" for p in urlpatterns):
-    urlpatterns.append(path("portefeuille/import/", include("doorstroom.portfolio.urls_import")))
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 KEYS = [
     "vhe_code",

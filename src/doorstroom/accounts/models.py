@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import rules
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
@@ -27,6 +30,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Object permissions always follow the rules, also for platform administrators.
+
+        Django lets a superuser pass every check; for objects (a client, a complex) that would
+        open care records to the platform administrator. Model-level checks (the administration
+        site) keep Django's behaviour.
+        """
+        if obj is not None:
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     @property
     def requires_two_factor(self) -> bool:

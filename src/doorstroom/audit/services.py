@@ -44,7 +44,7 @@ def _actor(user: Any) -> tuple[Any, str]:
     return user, user.get_username()
 
 
-def record(
+def build_event(
     *,
     actor: Any,
     action: str,
@@ -55,15 +55,10 @@ def record(
     ip_address: str | None = None,
     actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event. ``changes`` maps a field name to (old, new)."""
+    """An unsaved event (for bulk writes); ``changes`` maps a field name to (old, new)."""
     actor_obj, label = _actor(actor)
     object_type, object_id, object_label = _label(obj)
-    field_names = sorted(set(fields) | set(changes or {}))
-    safe_changes = {
-        name: [_safe_value(name, old), _safe_value(name, new)]
-        for name, (old, new) in (changes or {}).items()
-    }
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor_obj,
         actor_label=label or actor_label,
         organisation=organisation,
@@ -71,10 +66,20 @@ def record(
         object_type=object_type,
         object_id=object_id,
         object_label=object_label,
-        fields=field_names,
-        changes=safe_changes,
+        fields=sorted(set(fields) | set(changes or {})),
+        changes={
+            name: [_safe_value(name, old), _safe_value(name, new)]
+            for name, (old, new) in (changes or {}).items()
+        },
         ip_address=ip_address,
     )
+
+
+def record(**kwargs: Any) -> AuditEvent:
+    """Append one event; takes the arguments of :func:`build_event`."""
+    event = build_event(**kwargs)
+    event.save()
+    return event
 
 
 def record_view(
@@ -107,27 +112,43 @@ def snapshot_fields(obj: models.Model) -> dict[str, Any]:
     return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
 
 
+def saved_event(
+    *,
+    actor: Any,
+    organisation: Any,
+    obj: models.Model,
+    before: Mapping[str, Any] | None,
+    actor_label: str = "",
+) -> AuditEvent | None:
+    """The unsaved event for a create (``before`` is None) or an update; None when nothing changed."""
+    after = snapshot_fields(obj)
+    if before is None:
+        action = AuditAction.CREATE
+        changes = {name: (None, value) for name, value in after.items() if name != "id"}
+    else:
+        action = AuditAction.UPDATE
+        changes = {
+            name: (before.get(name), value)
+            for name, value in after.items()
+            if before.get(name) != value
+        }
+        if not changes:
+            return None
+    return build_event(
+        actor=actor,
+        action=action,
+        organisation=organisation,
+        obj=obj,
+        changes=changes,
+        actor_label=actor_label,
+    )
+
+
 def record_saved(
     *, actor: Any, organisation: Any, obj: models.Model, before: Mapping[str, Any] | None
 ) -> AuditEvent | None:
     """Audit a create (``before`` is None) or an update (only when a value actually changed)."""
-    after = snapshot_fields(obj)
-    if before is None:
-        changes = {name: (None, value) for name, value in after.items() if name != "id"}
-        return record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            organisation=organisation,
-            obj=obj,
-            changes=changes,
-        )
-    changes = {
-        name: (before.get(name), value)
-        for name, value in after.items()
-        if before.get(name) != value
-    }
-    if not changes:
-        return None
-    return record(
-        actor=actor, action=AuditAction.UPDATE, organisation=organisation, obj=obj, changes=changes
-    )
+    event = saved_event(actor=actor, organisation=organisation, obj=obj, before=before)
+    if event is not None:
+        event.save()
+    return event

@@ -22,11 +22,12 @@ from doorstroom.clients.models import (
     Client,
     Consent,
     Goal,
+    ReadinessPolicy,
     Review,
     Score,
 )
 from doorstroom.clients.validators import normalise_bsn
-from doorstroom.organisations.roles import OrganisationKind
+from doorstroom.organisations.roles import OrganisationKind, Role
 from doorstroom.organisations.selectors import holds_role_in
 
 REVIEW_INTERVAL = relativedelta(months=6)
@@ -267,3 +268,20 @@ def hold_review(*, acting_user: Any, client: Client, held_on: dt.date, summary: 
     )
     Review.objects.create(client=client, due_on=held_on + REVIEW_INTERVAL)
     return review
+
+
+@transaction.atomic
+def save_readiness_policy(*, acting_user: Any, policy: ReadinessPolicy) -> ReadinessPolicy:
+    """The provider's own readiness gates (or those for one agreement); team leads only."""
+    if acting_user is not None and not holds_role_in(
+        acting_user, policy.care_provider_id, (Role.TEAM_LEAD,)
+    ):
+        raise PermissionDenied(_("Only a team lead of the care provider sets the readiness gates."))
+    agreement = policy.agreement
+    if agreement is not None and agreement.care_provider_id != policy.care_provider_id:
+        raise ValidationError({"agreement": _("This agreement is not one of your organisation's.")})
+    before = snapshot_fields(ReadinessPolicy.objects.get(pk=policy.pk)) if policy.pk else None
+    policy.full_clean()
+    policy.save()
+    record_saved(actor=acting_user, organisation=policy.care_provider, obj=policy, before=before)
+    return policy

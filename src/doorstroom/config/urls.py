@@ -19,6 +19,8 @@ urlpatterns = [
     path("portefeuille/import/", include("doorstroom.portfolio.urls_import")),
     path("portefeuille/", include("doorstroom.portfolio.urls")),
     path("taakstelling/", include("doorstroom.outcomes.urls")),
+    path("clienten/", include("doorstroom.clients.urls")),
+    path("voordrachten/", include("doorstroom.lettings.urls")),
     path("beheer/", admin.site.urls),
     path("", include("doorstroom.home.urls")),
 ]

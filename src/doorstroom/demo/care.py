@@ -130,6 +130,27 @@ def build_care(
             ),
         )
         _history(client, worker, rng, today, _scores(rng, 4))
+        clients.confirm_checks(
+            acting_user=worker,
+            client=client,
+            housing_skills=True,
+            income=True,
+            high_risk_signal_open=False,
+        )
+        if index % 5:  # most clients agreed to share their readiness with the corporation
+            given = placement.start_date - dt.timedelta(days=30)
+            clients.record_consent(
+                acting_user=worker,
+                consent=Consent(
+                    client=client,
+                    partner=corporation,
+                    scope=ConsentScope.READINESS_OUTCOME,
+                    method=ConsentMethod.WRITTEN,
+                    given_on=given,
+                    valid_from=given,
+                    expires_on=today + relativedelta(months=rng.randint(2, 20)),
+                ),
+            )
         if index % 3 == 0:
             _plan(client, worker, today, rng)
 

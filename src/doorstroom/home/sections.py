@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -143,71 +143,55 @@ def _quota_progress(user: Any, membership: Any) -> list[Item]:
 
 
 def _my_clients(user: Any, membership: Any) -> list[Item]:
-    from django.db.models import Prefetch
-
-    from doorstroom.clients.models import Assessment, Client
-    from doorstroom.clients.readiness import evaluate, policy_for
+    from doorstroom.clients.models import Client
+    from doorstroom.clients.selectors import readiness_of, with_status
 
     clients = list(
-        Client.objects.visible_to(user)
-        .filter(care_provider=membership.organisation, case_worker=user)
-        .prefetch_related(
-            Prefetch(
-                "assessments",
-                queryset=Assessment.objects.order_by("-assessed_on", "-id").prefetch_related(
-                    "scores"
-                ),
-                to_attr="history",
+        with_status(
+            Client.objects.visible_to(user).filter(
+                care_provider=membership.organisation, case_worker=user
             )
-        )
-        .order_by("last_name", "first_name")[:12]
+        ).order_by("last_name", "first_name")[:12]
     )
-    if not clients:
-        return []
-    policy = policy_for(clients[0])
-    items = []
-    for client in clients:
-        history = getattr(client, "history", [])
-        result = evaluate(client, policy=policy, assessment=history[0] if history else None)
-        items.append(
-            Item(
-                label=f"{client.full_name} ({client.reference})",
-                detail=str(_("Readiness: %(verdict)s") % {"verdict": result.label}),
-                url=_client_url(client.pk),
-            )
+    readiness = readiness_of(clients)
+    return [
+        Item(
+            label=f"{client.full_name} ({client.reference})",
+            detail=str(_("Readiness: %(verdict)s") % {"verdict": readiness[client.pk].label}),
+            url=_client_url(client.pk),
         )
-    return items
+        for client in clients
+    ]
 
 
 def _client_url(pk: int) -> str:
-    try:
-        return reverse("clients:detail", args=[pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("clients:detail", args=[pk])
 
 
 def _consent_to_renew(user: Any, membership: Any) -> list[Item]:
-    from django.db.models import Exists, OuterRef
-
-    from doorstroom.clients.models import Client, Consent
-
-    today = timezone.localdate()
-    soon = today + timedelta(days=30)
-    in_force = Consent.objects.in_force(today).filter(client=OuterRef("pk"))
-    lasting = in_force.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=soon))
-    clients = (
-        Client.objects.visible_to(user)
-        .filter(care_provider=membership.organisation, case_worker=user)
-        .annotate(has_consent=Exists(in_force), lasting=Exists(lasting))
-        .filter(lasting=False)
-        .order_by("last_name")[:12]
+    from doorstroom.clients.models import Client
+    from doorstroom.clients.selectors import (
+        ConsentStatus,
+        consent_status,
+        needing_consent,
+        with_status,
     )
+
+    clients = needing_consent(
+        with_status(
+            Client.objects.visible_to(user).filter(
+                care_provider=membership.organisation, case_worker=user
+            )
+        )
+    )[:12]
+    labels = {
+        ConsentStatus.MISSING: _("No consent recorded"),
+        ConsentStatus.EXPIRING: _("Consent expires within 30 days"),
+    }
     return [
         Item(
             label=f"{c.full_name} ({c.reference})",
-            detail=str(
-                _("Consent expires within 30 days") if c.has_consent else _("No consent recorded")
-            ),
+            detail=str(labels.get(consent_status(c), "")),
             url=_client_url(c.pk),
         )
         for c in clients
@@ -242,42 +226,19 @@ def _assessments_due(user: Any, membership: Any) -> list[Item]:
 
 
 def _overdue_plan(user: Any, membership: Any) -> list[Item]:
-    from doorstroom.clients.models import Action, Review
+    from doorstroom.clients.selectors import overdue_for
 
-    today = timezone.localdate()
-    actions = (
-        Action.objects.filter(
-            client__care_provider=membership.organisation, client__case_worker=user
-        )
-        .filter(done_on__isnull=True, due_on__lt=today)
-        .select_related("client")
-        .order_by("due_on")[:10]
-    )
-    reviews = (
-        Review.objects.filter(
-            client__care_provider=membership.organisation, client__case_worker=user
-        )
-        .filter(held_on__isnull=True, due_on__lt=today)
-        .select_related("client")
-        .order_by("due_on")[:10]
-    )
-    items = [
+    return [
         Item(
-            label=f"{a.client.full_name}: {a.description}",
-            detail=str(_("Action due on %(date)s") % {"date": a.due_on.strftime("%d-%m-%Y")}),
-            url=_client_url(a.client_id),
+            label=f"{item.client.full_name}: {item.description}",
+            detail=str(
+                _("Due on %(date)s, %(days)s days ago")
+                % {"date": item.due_on.strftime("%d-%m-%Y"), "days": item.days_overdue}
+            ),
+            url=item.url,
         )
-        for a in actions
+        for item in overdue_for(user)[:12]
     ]
-    items += [
-        Item(
-            label=f"{r.client.full_name}: {_('review')}",
-            detail=str(_("Review planned for %(date)s") % {"date": r.due_on.strftime("%d-%m-%Y")}),
-            url=_client_url(r.client_id),
-        )
-        for r in reviews
-    ]
-    return items
 
 
 def _nominations_for_corporation(user: Any, membership: Any) -> list[Item]:
@@ -294,7 +255,7 @@ def _nominations_for_corporation(user: Any, membership: Any) -> list[Item]:
         Item(
             label=f"{n.client.reference} · {n.complex.name}",
             detail=f"{n.care_provider} · {n.get_status_display()}",
-            url=_url_or_blank("lettings:incoming"),
+            url=reverse("lettings:incoming"),
         )
         for n in nominations
     ]
@@ -321,13 +282,6 @@ def _overrides(user: Any, membership: Any) -> list[Item]:
     ]
 
 
-def _url_or_blank(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
-
-
 SECTIONS: dict[str, list[Section]] = {
     Role.MIXED_LIVING_MANAGER: [
         Section(
@@ -336,6 +290,15 @@ SECTIONS: dict[str, list[Section]] = {
             _(
                 "Dwellings that become vacant appear here, with the stream (care or regular) they should go to."
             ),
+            _vacancies,
+        ),
+        Section(
+            "nominations",
+            _("Incoming nominations"),
+            _(
+                "Clients nominated by care providers for your complexes, awaiting the placement meeting, appear here."
+            ),
+            _nominations_for_corporation,
         ),
         Section(
             "signals",
@@ -375,31 +338,49 @@ SECTIONS: dict[str, list[Section]] = {
             "clients",
             _("My clients"),
             _("Your clients appear here, with their readiness and next review."),
+            _my_clients,
+        ),
+        Section(
+            "plan",
+            _("Overdue actions and reviews"),
+            _("Actions and reviews of your clients' guidance plans that are overdue appear here."),
+            _overdue_plan,
         ),
         Section(
             "consent",
             _("Consent to renew"),
             _("Clients whose consent is missing or about to expire appear here."),
+            _consent_to_renew,
         ),
         Section(
             "zrm",
             _("ZRM assessments due"),
             _("Clients whose self-sufficiency assessment is due appear here."),
+            _assessments_due,
         ),
     ],
     Role.TEAM_LEAD: [
         Section(
             "overrides",
-            _("Decisions for you"),
-            _("Nominations that need an override and flips that need your sign-off appear here."),
+            _("Overrides"),
+            _(
+                "Nominations of clients who were not ready, nominated with your team's override, appear here."
+            ),
+            _overrides,
         ),
-        Section("team", _("Team overview"), _("Placements of your team by state appear here.")),
+        Section(
+            "plan",
+            _("Overdue actions and reviews"),
+            _("Actions and reviews of your clients' guidance plans that are overdue appear here."),
+            _overdue_plan,
+        ),
     ],
     Role.POLICY_OFFICER: [
         Section(
             "quota",
             _("Quota progress"),
             _("This year's quota and the dwellings made available against it appear here."),
+            _quota_progress,
         ),
         Section(
             "outcomes",

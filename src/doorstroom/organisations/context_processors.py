@@ -13,6 +13,7 @@ PORTFOLIO_ROLES = {
     Role.CASE_WORKER,
     Role.TEAM_LEAD,
 }
+CARE_ROLES = {Role.CASE_WORKER, Role.TEAM_LEAD}
 QUOTA_ROLES = {Role.MIXED_LIVING_MANAGER, Role.LETTING_OFFICER, Role.POLICY_OFFICER}
 
 
@@ -21,6 +22,11 @@ def navigation(user: Any, active: Any = None) -> list[tuple[str, str]]:
     memberships = memberships_of(user)
     roles = {m.role for m in memberships}
     items = [(reverse("home:start"), _("Home"))]
+    if roles & CARE_ROLES:
+        items.append((reverse("clients:caseload"), _("Clients")))
+        items.append((reverse("lettings:own"), _("Nominations")))
+    if Role.MIXED_LIVING_MANAGER in roles:
+        items.append((reverse("lettings:incoming"), _("Nominations")))
     if roles & PORTFOLIO_ROLES or user.is_superuser:
         items.append((reverse("portfolio:overview"), _("Portfolio")))
     if roles & QUOTA_ROLES or user.is_superuser:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from doorstroom.config.forms import apply_errors
 from doorstroom.organisations.access import get_for_user_or_404
 from doorstroom.organisations.roles import Role
 from doorstroom.organisations.selectors import has_role_anywhere, memberships_of
@@ -23,7 +24,6 @@ from doorstroom.portfolio import services
 from doorstroom.portfolio.forms import QuotaForm
 from doorstroom.portfolio.mix import mix_of, with_mix
 from doorstroom.portfolio.models import Complex, Quota
-from doorstroom.portfolio.views import apply_errors
 
 QUOTA_ROLES = (Role.MIXED_LIVING_MANAGER, Role.LETTING_OFFICER, Role.POLICY_OFFICER)
 

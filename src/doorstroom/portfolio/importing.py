@@ -38,8 +38,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from doorstroom.audit.models import AuditAction, AuditEvent
-from doorstroom.audit.services import _actor, _label, _safe_value, snapshot_fields
+from doorstroom.audit.models import AuditEvent
+from doorstroom.audit.services import saved_event, snapshot_fields
 from doorstroom.organisations.models import Organisation
 from doorstroom.organisations.roles import OrganisationKind
 from doorstroom.portfolio import services
@@ -832,7 +832,7 @@ class _Importer:
             try:
                 Complex._meta.get_field(field_name).clean(value, None)  # type: ignore[union-attr]
                 if field_name == "typology" and value not in self.valid_typologies:
-                    services._validate_codes(Complex(typology=value))
+                    services.validate_codes(Complex(typology=value))
                     self.valid_typologies.add(value)  # bounded by the VERA list
             except ValidationError as exc:
                 self._error(errors, row, name, _messages(exc))
@@ -851,7 +851,7 @@ class _Importer:
         except ValidationError as exc:
             problems.update(exc.message_dict)
         try:
-            services._validate_codes(dwelling)
+            services.validate_codes(dwelling)
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 if field_name not in exclude and field_name not in problems:
@@ -1168,34 +1168,12 @@ class _Importer:
 
     def _event(self, obj: models.Model, before: dict[str, Any] | None) -> AuditEvent | None:
         """The event ``record_saved`` would write for ``obj``, unsaved, for one bulk_create."""
-        after = snapshot_fields(obj)
-        if before is None:
-            action = AuditAction.CREATE
-            changes = {name: (None, value) for name, value in after.items() if name != "id"}
-        else:
-            action = AuditAction.UPDATE
-            changes = {
-                name: (before.get(name), value)
-                for name, value in after.items()
-                if before.get(name) != value
-            }
-            if not changes:
-                return None
-        actor, label = _actor(self.acting_user)
-        object_type, object_id, object_label = _label(obj)
-        return AuditEvent(
-            actor=actor,
-            actor_label=label or self.actor_label,
+        return saved_event(
+            actor=self.acting_user,
             organisation=self.corporation,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_label=object_label,
-            fields=sorted(changes),
-            changes={
-                name: [_safe_value(name, old), _safe_value(name, new)]
-                for name, (old, new) in changes.items()
-            },
+            obj=obj,
+            before=before,
+            actor_label=self.actor_label,
         )
 
     def _sample(

@@ -40,7 +40,7 @@ def check(acting_user: Any, permission: str, obj: Any) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
-def _validate_codes(instance: Complex | Dwelling) -> None:
+def validate_codes(instance: Complex | Dwelling) -> None:
     errors: dict[str, str] = {}
     field = "typology" if isinstance(instance, Complex) else "dwelling_type"
     code = getattr(instance, field)
@@ -73,7 +73,7 @@ def save_complex(*, acting_user: Any, complex_: Complex) -> Complex:
         before = snapshot_fields(Complex.objects.select_for_update().get(pk=complex_.pk))
     _normalise_postcode(complex_)
     complex_.full_clean()
-    _validate_codes(complex_)
+    validate_codes(complex_)
     complex_.save()
     record_saved(actor=acting_user, organisation=complex_.corporation, obj=complex_, before=before)
     return complex_
@@ -113,7 +113,7 @@ def save_dwelling(*, acting_user: Any, dwelling: Dwelling) -> Dwelling:
             )
     _normalise_postcode(dwelling)
     dwelling.full_clean()
-    _validate_codes(dwelling)
+    validate_codes(dwelling)
     dwelling.save()
     record_saved(
         actor=acting_user, organisation=dwelling.complex.corporation, obj=dwelling, before=before

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doorstroom.audit.models import AuditEvent
+from doorstroom.config.forms import apply_errors
 from doorstroom.organisations.access import get_for_user_or_404
 from doorstroom.organisations.models import Organisation
 from doorstroom.organisations.roles import Role
@@ -37,15 +38,6 @@ from doorstroom.reference.codes import accessibility_names, typology_names
 from doorstroom.tenancies.models import Placement
 
 PAGE_SIZE = 25
-
-
-def apply_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def managed_corporation(request: HttpRequest) -> Organisation:
