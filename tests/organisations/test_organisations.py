@@ -118,3 +118,13 @@ def test_switching_to_someone_elses_membership_is_refused(member: Any, login: An
     client = login(mine.user)
     client.post(reverse("organisations:switch"), {"membership": theirs.pk})
     assert client.get(reverse("home:start")).context["membership"] == mine
+
+
+def test_residents_do_not_see_the_staff_list(member: Any, login: Any) -> None:
+    resident = member(Role.RESIDENT)
+    colleague = member(Role.LETTING_OFFICER, organisation=resident.organisation)
+    page = login(resident.user).get(
+        reverse("organisations:detail", args=[resident.organisation.pk])
+    )
+    assert page.status_code == 200
+    assert colleague.user.email not in page.content.decode()

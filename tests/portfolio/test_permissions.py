@@ -129,3 +129,50 @@ def test_care_provider_sees_the_dwelling_but_not_the_tenant(
     as_manager = login(world["people"][Role.MIXED_LIVING_MANAGER]).get(url).content.decode()
     assert "Geheime Huurder" in as_manager
     assert "Geheime Huurder" not in as_case_worker
+
+
+def test_placements_and_labels_stay_with_the_corporation_and_the_own_provider(
+    member: Any, login: Any
+) -> None:
+    from doorstroom.tenancies import services as placements
+
+    corporation = OrganisationFactory(kind=OrganisationKind.CORPORATION)
+    complex_ = ComplexFactory(corporation=corporation)
+    own, labelled = DwellingFactory.create_batch(2, complex=complex_)
+    provider_p = AgreementFactory(
+        complex=complex_, dwellings_promised=1, start_date=dt.date(2024, 1, 1)
+    )
+    provider_q = AgreementFactory(
+        complex=complex_, dwellings_promised=1, start_date=dt.date(2024, 1, 1)
+    )
+    services.lease_dwelling(
+        acting_user=None, agreement=provider_p, dwelling=own, start_date=dt.date(2024, 2, 1)
+    )
+    placements.start_placement(
+        acting_user=None, dwelling=own, client_ref="P-SECRET-1", start_date=dt.date(2024, 3, 1)
+    )
+    services.start_regular_tenancy(
+        acting_user=None,
+        dwelling=labelled,
+        tenant_name="Oud-cliënt",
+        start_date=dt.date(2025, 1, 1),
+        care_label_until=dt.date.today() + dt.timedelta(days=200),
+    )
+    q_worker = member(Role.CASE_WORKER, organisation=provider_q.care_provider).user
+    p_worker = member(Role.CASE_WORKER, organisation=provider_p.care_provider).user
+    manager = member(Role.MIXED_LIVING_MANAGER, organisation=corporation).user
+    dwelling_url = reverse("portfolio:dwelling", args=[own.pk])
+    assert "P-SECRET-1" not in login(q_worker).get(dwelling_url).content.decode()
+    assert "P-SECRET-1" in login(p_worker).get(dwelling_url).content.decode()
+    assert "P-SECRET-1" in login(manager).get(dwelling_url).content.decode()
+    for user in (q_worker, p_worker):
+        page = login(user).get(reverse("portfolio:dwelling", args=[labelled.pk])).content.decode()
+        assert "wonen met zorg" not in page
+        complex_page = (
+            login(user).get(reverse("portfolio:complex", args=[complex_.pk])).content.decode()
+        )
+        assert "· label 'wonen met zorg'" not in complex_page.replace("&#x27;", "'")  # per dwelling
+    assert (
+        "wonen met zorg"
+        in login(manager).get(reverse("portfolio:dwelling", args=[labelled.pk])).content.decode()
+    )

@@ -14,6 +14,8 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_label", "object_id"]
     date_hierarchy = "at"
+    # Old and new values are for the trail's own checks; the admin shows which fields changed.
+    exclude = ["changes"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

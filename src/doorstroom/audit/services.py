@@ -28,8 +28,17 @@ def _label(obj: models.Model | None) -> tuple[str, str, str]:
     return obj._meta.label_lower, str(obj.pk or ""), str(obj)[:200]
 
 
-def _safe_value(field: str, value: Any) -> Any:
-    if field in SECRET_FIELDS or field in SPECIAL_CATEGORY_FIELDS:
+#: Per model (``app_label.model``), personal fields whose values stay out of the trail, e.g. a
+#: client's name and contact details: the trail says they changed, never what they are.
+MASKED_BY_MODEL: dict[str, set[str]] = {}
+
+
+def _safe_value(field: str, value: Any, model: str = "") -> Any:
+    if (
+        field in SECRET_FIELDS
+        or field in SPECIAL_CATEGORY_FIELDS
+        or field in MASKED_BY_MODEL.get(model, ())
+    ):
         return MASK
     if isinstance(value, models.Model):
         return str(value.pk)
@@ -68,7 +77,7 @@ def build_event(
         object_label=object_label,
         fields=sorted(set(fields) | set(changes or {})),
         changes={
-            name: [_safe_value(name, old), _safe_value(name, new)]
+            name: [_safe_value(name, old, object_type), _safe_value(name, new, object_type)]
             for name, (old, new) in (changes or {}).items()
         },
         ip_address=ip_address,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from doorstroom.audit.forms import TrailSearchForm
@@ -47,4 +48,6 @@ def trail(request: HttpRequest, organisation_id: int) -> HttpResponse:
         "query": query.urlencode(),
     }
     template = "audit/_results.html" if request.headers.get("HX-Request") else "audit/trail.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -8,8 +8,9 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients and care pathway")
 
     def ready(self) -> None:
-        from doorstroom.audit.services import SPECIAL_CATEGORY_FIELDS
-        from doorstroom.clients.models import SPECIAL_CATEGORY
+        from doorstroom.audit.services import MASKED_BY_MODEL, SPECIAL_CATEGORY_FIELDS
+        from doorstroom.clients.models import CLIENT_IDENTITY, SPECIAL_CATEGORY
 
         # Values of these fields never enter the audit trail, only that they changed.
         SPECIAL_CATEGORY_FIELDS.update(SPECIAL_CATEGORY)
+        MASKED_BY_MODEL.setdefault("clients.client", set()).update(CLIENT_IDENTITY)

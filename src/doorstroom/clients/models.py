@@ -40,6 +40,10 @@ SPECIAL_CATEGORY = frozenset(
 )
 
 
+#: A client's identity stays with the care provider: masked in the audit trail too.
+CLIENT_IDENTITY = frozenset({"first_name", "last_name", "date_of_birth", "phone", "email"})
+
+
 def new_reference() -> str:
     """A pseudonymous reference partners see instead of a name, e.g. 'CL-7K2QX9'."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

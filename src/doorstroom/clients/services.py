@@ -207,7 +207,7 @@ def add_goal(*, acting_user: Any, goal: Goal) -> Goal:
         obj=goal,
         fields=["domain", "description"],
     )
-    _ensure_review(goal.client)
+    _ensure_review(acting_user, goal.client)
     return goal
 
 
@@ -223,7 +223,7 @@ def add_action(*, acting_user: Any, action: Action) -> Action:
         obj=action,
         fields=["description", "owner", "due_on"],
     )
-    _ensure_review(action.client)
+    _ensure_review(acting_user, action.client)
     return action
 
 
@@ -242,10 +242,22 @@ def complete_action(*, acting_user: Any, action: Action, done_on: dt.date | None
     return action
 
 
-def _ensure_review(client: Client) -> None:
+def _plan_review(acting_user: Any, client: Client, due_on: dt.date) -> Review:
+    review = Review.objects.create(client=client, due_on=due_on)
+    record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        organisation=client.care_provider,
+        obj=review,
+        fields=["due_on"],
+    )
+    return review
+
+
+def _ensure_review(acting_user: Any, client: Client) -> None:
     """A plan always has its next review planned (default every 6 months)."""
     if not client.reviews.filter(held_on__isnull=True).exists():
-        Review.objects.create(client=client, due_on=timezone.localdate() + REVIEW_INTERVAL)
+        _plan_review(acting_user, client, timezone.localdate() + REVIEW_INTERVAL)
 
 
 @transaction.atomic
@@ -266,7 +278,7 @@ def hold_review(*, acting_user: Any, client: Client, held_on: dt.date, summary: 
         obj=review,
         fields=["held_on", "summary"],
     )
-    Review.objects.create(client=client, due_on=held_on + REVIEW_INTERVAL)
+    _plan_review(acting_user, client, held_on + REVIEW_INTERVAL)
     return review
 
 

@@ -66,18 +66,23 @@ def care_membership(request: HttpRequest) -> Membership:
     raise Http404
 
 
-def get_client(request: HttpRequest, client_id: int, permission: str) -> Client:
+def get_client(
+    request: HttpRequest, client_id: int, permission: str, screen: str = "record"
+) -> Client:
     """The client if the user works for its care provider; missing and forbidden look the same.
 
-    ``visible_to`` goes by memberships, so a superuser (for whom ``has_perm`` is always true) does
-    not get in.
+    ``visible_to`` goes by memberships, so a platform administrator does not get in. Every page
+    (GET) showing part of the record is an audited view, tagged with the ``screen`` it shows.
     """
-    return get_for_user_or_404(
+    client = get_for_user_or_404(
         Client.objects.visible_to(request.user).select_related("care_provider", "case_worker"),
         request.user,
         permission,
         client_id,
     )
+    if request.method == "GET":
+        services.view_client(acting_user=request.user, client=client, fields=(screen,))
+    return client
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -339,7 +344,6 @@ def _consent_status(consents: list[Consent], in_force: set[int], today: dt.date)
 @private
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client(request, client_id, "clients.view_client")
-    services.view_client(acting_user=request.user, client=client)
     return render(request, "clients/detail.html", _detail_context(client))
 
 
@@ -428,8 +432,7 @@ def assessment_add(request: HttpRequest, client_id: int) -> HttpResponse:
 @private
 def assessments(request: HttpRequest, client_id: int) -> HttpResponse:
     """Every ZRM assessment of the client: the scores over time, as a chart and a table."""
-    client = get_client(request, client_id, "clients.view_client")
-    services.view_client(acting_user=request.user, client=client, fields=("zrm",))
+    client = get_client(request, client_id, "clients.view_client", screen="zrm")
     history = list(
         client.assessments.select_related("assessor")
         .prefetch_related("scores")

@@ -164,6 +164,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "doorstroom.accounts.middleware.LoginRequiredMiddleware",
     "doorstroom.accounts.middleware.TwoFactorRequiredMiddleware",
+    "doorstroom.accounts.middleware.PrivateResponsesMiddleware",
     "doorstroom.organisations.middleware.ActiveMembershipMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -42,6 +42,17 @@ PATHWAY = [
 ]
 
 
+MOTIVATIONS = [
+    "Wil graag een eigen plek in een complex met buren; doet al mee met de moestuin van de opvang.",
+    "Kookt graag voor anderen en wil helpen bij de maandelijkse buurtmaaltijd in de huiskamer.",
+    "Werkt drie dagen per week bij een fietsenmaker; een galerij met vaste buren geeft houvast.",
+    "Zoekt rust en een vaste plek dicht bij werk en familie in Overvecht.",
+    "Heeft ervaring als vrijwilliger in een buurthuis en wil zich inzetten voor de community.",
+    "Wil na de opvang zelfstandig wonen met begeleiding dichtbij en buren om op terug te vallen.",
+    "Is handig met klussen en biedt aan te helpen bij kleine reparaties in de gemeenschappelijke ruimte.",
+]
+
+
 def _scores(
     rng: random.Random, level: int, addiction: int | None = None, finances: int | None = None
 ) -> dict[str, int]:
@@ -199,7 +210,7 @@ def build_care(
                     + (dt.timedelta(days=12) if step == "expiring" else relativedelta(months=13)),
                 ),
             )
-        motivation = "Wil graag een eigen plek in een complex met buren; doet mee met de moestuin."
+        motivation = MOTIVATIONS[index % len(MOTIVATIONS)]
         if step in {"nominated", "accepted", "deferred"}:
             nominations[step] = lettings.nominate(
                 acting_user=worker, client=client, complex_=gallery, motivation=motivation

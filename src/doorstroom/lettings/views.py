@@ -25,6 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doorstroom.clients import services as client_services
 from doorstroom.clients.models import Client
 from doorstroom.clients.readiness import Readiness, evaluate, policy_for
 from doorstroom.config.forms import apply_errors
@@ -168,6 +169,8 @@ def nominate(request: HttpRequest, client_id: int) -> HttpResponse:
     client = Client.objects.select_related("care_provider").filter(pk=client_id).first()
     if client is None or not allowed(request.user, "clients.change_client", client):
         raise Http404
+    if request.method == "GET":  # the page shows the readiness gates: part of the care record
+        client_services.view_client(acting_user=request.user, client=client, fields=("nomination",))
     may_override = allowed(request.user, "clients.override_readiness", client)
     complexes = nominable_complexes(client.care_provider_id)
     form = NominationForm(

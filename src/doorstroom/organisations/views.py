@@ -25,15 +25,22 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
     organisation = get_organisation_or_404(
         request.user, organisation_id, "organisations.view_organisation"
     )
+    sees_members = request.user.has_perm("organisations.view_members", organisation)
     members = (
         Membership.objects.filter(organisation=organisation)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "role")
+        if sees_members
+        else Membership.objects.none()
     )
     return render(
         request,
         "organisations/detail.html",
-        {"organisation": organisation, "members": members},
+        {
+            "organisation": organisation,
+            "members": members,
+            "sees_members": sees_members,
+        },
     )
 
 

@@ -20,7 +20,7 @@ from doorstroom.config.forms import apply_errors
 from doorstroom.organisations.access import get_for_user_or_404
 from doorstroom.organisations.models import Organisation
 from doorstroom.organisations.roles import Role
-from doorstroom.organisations.selectors import has_role_anywhere
+from doorstroom.organisations.selectors import has_role_anywhere, holds_role_in, memberships_of
 from doorstroom.portfolio import forms, services
 from doorstroom.portfolio.mix import mix_of, with_mix
 from doorstroom.portfolio.models import (
@@ -46,6 +46,19 @@ def managed_corporation(request: HttpRequest) -> Organisation:
     if not membership or membership.role != Role.MIXED_LIVING_MANAGER:
         raise Http404
     return membership.organisation
+
+
+def visible_placements(user: Any, corporation_id: int) -> Any:
+    """Placements in a corporation's dwellings: all for its staff, a care provider only its own."""
+    placements = Placement.objects.select_related("care_provider")
+    if holds_role_in(user, corporation_id, (Role.MIXED_LIVING_MANAGER, Role.LETTING_OFFICER)):
+        return placements
+    providers = [
+        m.organisation_id
+        for m in memberships_of(user)
+        if m.role in (Role.CASE_WORKER, Role.TEAM_LEAD)
+    ]
+    return placements.filter(care_provider_id__in=providers)
 
 
 PORTFOLIO_ROLES = (
@@ -134,6 +147,7 @@ def _complex_context(request: HttpRequest, complex_: Complex) -> dict[str, Any]:
         "query": f"status={status_filter}" if status_filter else "",
         "statuses": DwellingStatus.choices,
         "can_edit": request.user.has_perm("portfolio.change_complex", complex_),
+        "sees_labels": request.user.has_perm("portfolio.view_tenant", complex_),
         "today": today,
         "space_form": forms.CommunalSpaceForm(),
     }
@@ -223,10 +237,11 @@ def dwelling_detail(request: HttpRequest, dwelling_id: int) -> HttpResponse:
             }
         )
     for tenancy in dwelling.regular_tenancies.all():
+        # The label says the tenant came from care: for the corporation's own staff only.
         label = (
             _("'wonen met zorg' label until %(date)s")
             % {"date": tenancy.care_label_until.strftime("%d-%m-%Y")}
-            if tenancy.care_label_until
+            if tenancy.care_label_until and sees_tenant
             else ""
         )
         history.append(
@@ -263,11 +278,10 @@ def dwelling_detail(request: HttpRequest, dwelling_id: int) -> HttpResponse:
             "dwelling": dwelling,
             "history": history,
             "changes": changes,
-            "placements": Placement.objects.filter(dwelling=dwelling).select_related(
-                "care_provider"
-            )
-            if sees_tenant or request.user.has_perm("portfolio.view_complex", dwelling.complex)
-            else [],
+            "placements": visible_placements(request.user, dwelling.corporation_id).filter(
+                dwelling=dwelling
+            ),
+            "sees_label": sees_tenant,
             "status_label": DwellingStatus(dwelling.status).label,  # type: ignore[attr-defined]
             "type_name": typology_names().get(dwelling.dwelling_type, dwelling.dwelling_type),
             "accessibility_name": accessibility_names().get(dwelling.accessibility, ""),
@@ -345,7 +359,9 @@ def _agreement_context(request: HttpRequest, agreement: CareLeaseAgreement) -> d
         .prefetch_related(
             Prefetch(
                 "placements",
-                queryset=Placement.objects.filter(exit_date__isnull=True),
+                queryset=visible_placements(request.user, agreement.corporation_id).filter(
+                    exit_date__isnull=True
+                ),
                 to_attr="current_placements",
             )
         )
