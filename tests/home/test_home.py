@@ -110,3 +110,20 @@ def test_case_worker_home_lists_own_clients_and_overdue_actions(member: Any, log
     assert "Noor Bakker" in _items(response, "clients")[0].label
     assert "Budgetbeheer aanvragen" in _items(response, "plan")[0].label
     assert "Noor Bakker" in _items(response, "consent")[0].label  # no consent recorded yet
+
+
+def test_team_lead_home_counts_clients_by_readiness(member: Any, login: Any) -> None:
+    from doorstroom.clients import services as clients
+    from doorstroom.clients.models import Client
+
+    lead = member(Role.TEAM_LEAD)
+    for name in ("An", "Bo"):
+        clients.save_client(
+            acting_user=lead.user,
+            client=Client(care_provider=lead.organisation, first_name=name, last_name="X"),
+        )
+    member(Role.TEAM_LEAD)  # another provider's clients do not count
+    items = _items(login(lead.user).get(reverse("home:start")), "team")
+    counts = {item.label: item.detail for item in items}
+    assert counts["Niet woonrijp"] == "2 cliënten"
+    assert counts["Zonder begeleider"] == "2 cliënten"

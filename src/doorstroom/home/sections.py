@@ -261,6 +261,38 @@ def _nominations_for_corporation(user: Any, membership: Any) -> list[Item]:
     ]
 
 
+def _team_overview(user: Any, membership: Any) -> list[Item]:
+    from collections import Counter
+
+    from doorstroom.clients.models import Client
+    from doorstroom.clients.readiness import Readiness
+    from doorstroom.clients.selectors import readiness_of, with_status, without_case_worker
+
+    clients = with_status(
+        Client.objects.visible_to(user).filter(care_provider=membership.organisation)
+    )
+    verdicts = Counter(result.verdict for result in readiness_of(list(clients)).values())
+    url = reverse("clients:overview")
+    items = [
+        Item(
+            label=str(Readiness(verdict).label),
+            detail=str(_("%(n)s clients") % {"n": verdicts[verdict]}),
+            url=url,
+        )
+        for verdict in Readiness.values
+    ]
+    missing = without_case_worker(clients).count()
+    if missing:
+        items.append(
+            Item(
+                label=str(_("Without a case worker")),
+                detail=str(_("%(n)s clients") % {"n": missing}),
+                url=url,
+            )
+        )
+    return items
+
+
 def _overrides(user: Any, membership: Any) -> list[Item]:
     from doorstroom.lettings.models import Nomination
 
@@ -360,6 +392,12 @@ SECTIONS: dict[str, list[Section]] = {
         ),
     ],
     Role.TEAM_LEAD: [
+        Section(
+            "team",
+            _("Team overview"),
+            _("Your organisation's clients by readiness appear here."),
+            _team_overview,
+        ),
         Section(
             "overrides",
             _("Overrides"),
