@@ -53,7 +53,9 @@ demo: install
 	rm -f var/doorstroom.sqlite3
 	$(DS) migrate --no-input -v 0
 	$(DS) demo-data --seed $(SEED)
-	$(DS) runserver $(HOST):$(PORT)
+	@# The background worker (large imports) runs next to the server and stops with it.
+	$(DS) db_worker --no-startup-delay & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(DS) runserver $(HOST):$(PORT)
 
 # --- test ----------------------------------------------------------------------------------
 test: install test-system-packages lint typecheck migrations-check pytest-sqlite pytest-postgres

@@ -814,3 +814,32 @@ def test_the_token_is_tied_to_the_corporation_it_was_uploaded_for(
     assert client.get(preview).status_code == 404
     assert client.post(preview).status_code == 404
     assert portfolio_counts() == (0, 0, 0)
+
+
+@pytest.mark.django_db(transaction=True)  # the worker takes its own (exclusive) transactions
+def test_a_large_file_is_checked_and_imported_by_the_background_worker(
+    tmp_path: Path, var_dir: Path, manager: Any, login: Any, settings: Any
+) -> None:
+    """Files above the threshold go to the worker (run here in-process, as `db_worker --batch`)."""
+    from django.core.management import call_command
+
+    settings.IMPORT_IN_BACKGROUND_FROM_BYTES = 1
+    client = login(manager)
+    token = token_of(upload_file(client, small_file(tmp_path).read_bytes()))
+    url = reverse("portfolio_import:preview", args=[token])
+
+    waiting = client.get(url)
+    assert waiting.status_code == 200 and 'http-equiv="refresh"' in waiting.content.decode()
+    assert portfolio_counts() == (0, 0, 0)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    report = client.get(url).content.decode()
+    assert count_cell(report, "dwellings-created") == 5
+    assert portfolio_counts() == (0, 0, 0)  # the check writes nothing
+
+    assert client.post(url).status_code == 302
+    assert 'http-equiv="refresh"' in client.get(url).content.decode()
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    done = client.get(url)
+    assert done.status_code == 302 and done["Location"] == reverse("portfolio:overview")
+    assert portfolio_counts()[:2] == (2, 5)

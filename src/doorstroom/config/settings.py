@@ -137,6 +137,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "doorstroom.config",
     "doorstroom.accounts",
     "doorstroom.reference",
@@ -312,6 +314,15 @@ STORAGES = {
     },
 }
 
+
+# Background work (large imports) runs in a worker: `doorstroom db_worker` (docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMPORT_IN_BACKGROUND_FROM_BYTES = config(
+    "IMPORT_IN_BACKGROUND_FROM_BYTES",
+    1_000_000,
+    cast=int,
+    help="Import files at least this large (bytes) are checked and imported by the background worker.",
+)
 
 LOG_FORMAT = config(
     "LOG_FORMAT",

@@ -1230,3 +1230,33 @@ def run_import(
         progress=progress,
     )
     return importer.run(Path(path))
+
+
+def result_to_dict(result: ImportResult) -> dict[str, Any]:
+    """The report as JSON-able data (for the background worker's stored result)."""
+    return {
+        "dry_run": result.dry_run,
+        "rows": result.rows,
+        "complexes": vars(result.complexes),
+        "dwellings": vars(result.dwellings),
+        "errors": [[e.row, str(e.column), str(e.message)] for e in result.errors],
+        "error_count": result.error_count,
+        "changes": [[c.kind, c.code, [list(f) for f in c.fields]] for c in result.changes],
+        "ignored_columns": list(result.ignored_columns),
+    }
+
+
+def result_from_dict(data: dict[str, Any]) -> ImportResult:
+    return ImportResult(
+        dry_run=data["dry_run"],
+        rows=data["rows"],
+        complexes=Counts(**data["complexes"]),
+        dwellings=Counts(**data["dwellings"]),
+        errors=[RowError(row, column, message) for row, column, message in data["errors"]],
+        error_count=data["error_count"],
+        changes=[
+            Change(kind, code, tuple(tuple(f) for f in fields))
+            for kind, code, fields in data["changes"]
+        ],
+        ignored_columns=tuple(data["ignored_columns"]),
+    )

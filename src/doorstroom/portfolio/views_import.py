@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from django_tasks import TaskResultStatus
 
 from doorstroom.config.forms import UtrechtFormMixin
 from doorstroom.organisations.models import Organisation
@@ -32,8 +33,10 @@ from doorstroom.portfolio.importing import (
     COMPLEX_REQUIRED,
     ImportFileError,
     ImportResult,
+    result_from_dict,
     run_import,
 )
+from doorstroom.portfolio.tasks import import_file
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -194,6 +197,8 @@ def preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
         messages.error(request, _("That upload is no longer available; upload the file again."))
         return redirect("portfolio_import:upload")
     confirming = request.method == "POST"
+    if path.stat().st_size >= settings.IMPORT_IN_BACKGROUND_FROM_BYTES:
+        return _in_background(request, key, entry, path, corporation, confirming)
     result: ImportResult | None = None
     file_error = ""
     try:
@@ -202,6 +207,18 @@ def preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
         )
     except ImportFileError as exc:
         file_error = exc.message
+    return _report(request, key, entry, corporation, result, file_error, confirming)
+
+
+def _report(
+    request: HttpRequest,
+    key: str,
+    entry: dict[str, Any],
+    corporation: Organisation,
+    result: ImportResult | None,
+    file_error: str,
+    confirming: bool,
+) -> HttpResponse:
     if result is not None and result.written:
         _forget(request, key)
         messages.success(request, " ".join([_("The import is done."), *result.summary()]))
@@ -218,3 +235,48 @@ def preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
             "can_confirm": result is not None and result.ok and result.rows > 0,
         },
     )
+
+
+def _in_background(
+    request: HttpRequest,
+    key: str,
+    entry: dict[str, Any],
+    path: Path,
+    corporation: Organisation,
+    confirming: bool,
+) -> HttpResponse:
+    """Large files are checked and imported by the worker; the page waits and refreshes itself."""
+    mode = "apply" if confirming else "check"
+    task_id = entry.get(f"task_{mode}")
+    if confirming or task_id is None:
+        user_id: int = request.user.pk  # type: ignore[assignment]  # logged in: never None
+        enqueued = import_file.enqueue(str(path), corporation.pk, user_id, not confirming)
+        uploads = _uploads(request)
+        uploads[key] = {**entry, f"task_{mode}": enqueued.id}
+        request.session[SESSION_KEY] = uploads
+        if confirming:
+            return redirect(request.path)
+        task_id = enqueued.id
+    else:
+        apply_id = entry.get("task_apply")
+        if apply_id:
+            mode, task_id = "apply", apply_id
+    outcome = import_file.get_result(task_id)
+    if outcome.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
+        return render(
+            request,
+            "portfolio/import/waiting.html",
+            {"name": entry.get("name", ""), "applying": mode == "apply"},
+        )
+    if outcome.status != TaskResultStatus.SUCCESSFUL:
+        uploads = _uploads(request)
+        uploads[key] = {k: v for k, v in entry.items() if not k.startswith("task_")}
+        request.session[SESSION_KEY] = uploads
+        messages.error(
+            request, _("The import could not be completed; nothing was written. Try again.")
+        )
+        return redirect(request.path)
+    data = outcome.return_value or {}
+    if "file_error" in data:
+        return _report(request, key, entry, corporation, None, data["file_error"], mode == "apply")
+    return _report(request, key, entry, corporation, result_from_dict(data), "", mode == "apply")
