@@ -12,7 +12,7 @@ SEED   ?= 2026
 # pytest workers per database run; the SQLite and PostgreSQL runs each get this many
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo test lint typecheck migrations-check pytest-sqlite pytest-postgres \
+.PHONY: help install system-packages demo test lint typecheck migrations-check pytest-sqlite pytest-postgres \
         test-system-packages lock messages clean
 
 help:
@@ -21,7 +21,11 @@ help:
 	@echo "make install - only prepare .venv, npm assets and compiled translations (safe to repeat)"
 
 # --- install -------------------------------------------------------------------------------
-install: $(VENV)/.installed node_modules/.installed translations
+install: system-packages $(VENV)/.installed node_modules/.installed translations
+
+# WeasyPrint (allocation letters, reports) renders with Pango.
+system-packages:
+	@scripts/ensure-debian-packages libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,8 +57,8 @@ demo: install
 	rm -f var/doorstroom.sqlite3
 	$(DS) migrate --no-input -v 0
 	$(DS) demo-data --seed $(SEED)
-	@# The background worker (large imports) runs next to the server and stops with it.
-	$(DS) db_worker --no-startup-delay & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@# The background worker (imports, scheduled jobs) runs next to the server and stops with it.
+	$(DS) worker --no-startup-delay & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(DS) runserver $(HOST):$(PORT)
 
 # --- test ----------------------------------------------------------------------------------

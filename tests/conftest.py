@@ -58,3 +58,20 @@ def corporation(db: Any) -> Any:
 @pytest.fixture
 def care_provider(db: Any) -> Any:
     return OrganisationFactory(kind=OrganisationKind.CARE_PROVIDER, name="Zorgaanbieder Test")
+
+
+from tests.smtp import smtp_server  # noqa: E402, F401  (fixture for every test)
+
+
+@pytest.fixture(autouse=True)
+def _data_migrations_after_a_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests run after a flush: give them the data the data migrations load."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if transactional:
+        from tests.migration_data import restore
+
+        request.getfixturevalue("transactional_db")
+        restore()

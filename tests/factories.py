@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorstroom.accounts.models import User
+from doorstroom.lettings.models import Application, ApplicationStatus, Vacancy, link_token
 from doorstroom.organisations.models import Membership, Organisation
 from doorstroom.organisations.roles import OrganisationKind, Role
+from doorstroom.portfolio.mix import Stream
 from doorstroom.portfolio.models import CareLeaseAgreement, Complex, Dwelling
 
 PASSWORD = "correct-horse-battery-42"
@@ -105,3 +108,49 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     care_provider = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.CARE_PROVIDER)
     dwellings_promised = 3
     start_date = datetime.date(2024, 1, 1)
+
+
+class VacancyFactory(factory.django.DjangoModelFactory):
+    """An open regular-stream vacancy whose advert runs until a week from today."""
+
+    class Meta:
+        model = Vacancy
+
+    dwelling = factory.SubFactory(DwellingFactory)
+    cause = "tenancy_ended"
+    available_from = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(30))
+    stream = Stream.REGULAR
+    proposed_stream = Stream.REGULAR
+    proposal_reason = "The vulnerable share is at the target."
+    advert_published_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=1)
+    )
+    advert_deadline = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(7))
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A verified application; ``token_of(application)`` is the secret of its personal link."""
+
+    class Meta:
+        model = Application
+
+    vacancy = factory.SubFactory(VacancyFactory)
+    email = factory.Sequence(lambda n: f"woningzoeker{n}@example.nl")
+    verified_at = factory.LazyFunction(lambda: datetime.datetime.now(tz=datetime.UTC))
+    full_name = factory.Faker("name", locale="nl_NL")
+    adults = 1
+    children = 0
+    gross_income = Decimal("28000.00")
+    registration_date = datetime.date(2019, 5, 1)
+    motivation_why = "Ik wil graag in een complex wonen waar buren naar elkaar omkijken. " * 3
+    motivation_bring = "Ik kan goed koken en organiseer graag een maandelijkse buurtmaaltijd. " * 3
+    motivation_experience = "Ik ben vrijwilliger bij de voedselbank en in het buurthuis. " * 3
+    pledge_kinds = factory.LazyFunction(lambda: ["cooking", "social"])
+    pledge_text = "Een maandelijkse maaltijd in de gemeenschappelijke ruimte."
+    pledge_hours = 4
+    status = ApplicationStatus.SUBMITTED
+
+
+def token_of(application: Any) -> str:
+    """The token of an application's personal link."""
+    return link_token(application)

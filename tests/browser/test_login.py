@@ -41,7 +41,7 @@ def section(page: Page, key: str) -> Any:
     ("role", "sections"),
     [
         (Role.MIXED_LIVING_MANAGER, ["vacancies", "nominations", "signals", "flips", "board"]),
-        (Role.CASE_WORKER, ["clients", "plan", "consent", "zrm"]),
+        (Role.CASE_WORKER, ["clients", "offered", "plan", "consent", "zrm"]),
     ],
 )
 def test_password_and_code_lead_to_the_roles_home_page(

@@ -71,14 +71,17 @@ def _items(response: Any, key: str) -> list[Any]:
     return next(b["items"] for b in response.context["blocks"] if b["section"].key == key)
 
 
-def test_manager_home_lists_vacant_dwellings_of_own_corporation(member: Any, login: Any) -> None:
-    from tests.factories import ComplexFactory, DwellingFactory
+def test_manager_home_lists_open_vacancies_of_own_corporation(member: Any, login: Any) -> None:
+    from tests.factories import ComplexFactory, DwellingFactory, VacancyFactory
 
     manager = member(Role.MIXED_LIVING_MANAGER)
-    vacant = DwellingFactory(complex=ComplexFactory(corporation=manager.organisation))
-    DwellingFactory()  # another corporation's
+    vacancy = VacancyFactory(
+        dwelling=DwellingFactory(complex=ComplexFactory(corporation=manager.organisation))
+    )
+    VacancyFactory()  # another corporation's
     response = login(manager.user).get(reverse("home:start"))
-    assert [item.label for item in _items(response, "vacancies")] == [vacant.address]
+    assert [item.label for item in _items(response, "vacancies")] == [vacancy.dwelling.address]
+    assert _items(response, "vacancies")[0].url == reverse("vacancies:detail", args=[vacancy.pk])
 
 
 def test_case_worker_home_lists_own_clients_and_overdue_actions(member: Any, login: Any) -> None:

@@ -71,6 +71,17 @@ ALLOWED_HOSTS = config(
     cast=as_list,
     help="Comma-separated host names this site is served under, e.g. doorstroom.example.nl.",
 )
+SITE_URL = config(
+    "SITE_URL",
+    "http://127.0.0.1:8000",
+    help="Public address of this site, used for links in e-mails, e.g. https://doorstroom.example.nl.",
+).rstrip("/")
+APPLICATION_RETENTION_MONTHS = config(
+    "APPLICATION_RETENTION_MONTHS",
+    6,
+    cast=int,
+    help="Months after which applications that did not lead to a tenancy are erased.",
+)
 CSRF_TRUSTED_ORIGINS = config(
     "CSRF_TRUSTED_ORIGINS",
     [],

@@ -21,6 +21,10 @@ urlpatterns = [
     path("taakstelling/", include("doorstroom.outcomes.urls")),
     path("clienten/", include("doorstroom.clients.urls")),
     path("voordrachten/", include("doorstroom.lettings.urls")),
+    path("verhuur/selectie/", include("doorstroom.lettings.urls_selection")),
+    path("verhuur/aanbiedingen/", include("doorstroom.lettings.urls_offers")),
+    path("verhuur/", include("doorstroom.lettings.urls_vacancies")),
+    path("woningaanbod/", include("doorstroom.lettings.urls_adverts")),
     path("beheer/", admin.site.urls),
     path("", include("doorstroom.home.urls")),
 ]

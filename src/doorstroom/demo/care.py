@@ -34,6 +34,8 @@ from doorstroom.tenancies.models import Placement
 PATHWAY = [
     ("ready and nominated", 4, True, True, "nominated"),
     ("accepted in the placement meeting", 4, True, True, "accepted"),
+    ("accepted, then offered a dwelling", 4, True, True, "accepted_offered"),
+    ("accepted, then allocated a dwelling", 4, True, True, "accepted_allocated"),
     ("deferred in the placement meeting", 4, True, True, "deferred"),
     ("not ready: addiction first", 2, True, True, "addiction"),
     ("not yet: finances", 3, False, False, "finances"),
@@ -211,7 +213,7 @@ def build_care(
                 ),
             )
         motivation = MOTIVATIONS[index % len(MOTIVATIONS)]
-        if step in {"nominated", "accepted", "deferred"}:
+        if step in {"nominated", "accepted", "deferred", "accepted_offered", "accepted_allocated"}:
             nominations[step] = lettings.nominate(
                 acting_user=worker, client=client, complex_=gallery, motivation=motivation
             )
@@ -239,6 +241,14 @@ def build_care(
         decision=Decision.ACCEPTED,
         reason="Past goed bij de galerij; woning komt vrij na de omklap op nummer 36.",
     )
+    for step in ("accepted_offered", "accepted_allocated"):
+        lettings.decide(
+            acting_user=manager,
+            meeting=meeting,
+            nomination=nominations[step],
+            decision=Decision.ACCEPTED,
+            reason="Klaar voor zelfstandig wonen met begeleiding; eerstvolgende zorgwoning.",
+        )
     lettings.decide(
         acting_user=manager,
         meeting=meeting,

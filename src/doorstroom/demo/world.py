@@ -21,6 +21,7 @@ from faker import Faker
 from doorstroom.accounts import services as account_services
 from doorstroom.accounts.models import User
 from doorstroom.demo.care import build_care
+from doorstroom.demo.lettings import build_lettings
 from doorstroom.demo.portfolio import build_portfolio
 from doorstroom.organisations import services as organisation_services
 from doorstroom.organisations.models import Organisation
@@ -182,6 +183,14 @@ def build_world(seed: int, today: dt.date | None = None) -> list[DemoLogin]:
         workers=[people["begeleider"], people["begeleider2"]],
         team_lead=people["teamleider"],
         manager=people["beheerder"],
+        seed=seed,
+        today=day,
+    )
+    build_lettings(
+        corporation=organisations["corporation"],
+        manager=people["beheerder"],
+        officer=people["verhuurder"],
+        case_worker=people["begeleider"],
         seed=seed,
         today=day,
     )

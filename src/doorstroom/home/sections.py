@@ -104,18 +104,120 @@ def _users_without_second_factor(user: Any, membership: Any) -> list[Item]:
     ]
 
 
-def _vacancies(user: Any, membership: Any) -> list[Item]:
-    from doorstroom.portfolio.models import Dwelling, DwellingStatus
+def _link(name: str, *args: Any) -> str:
+    from django.urls import NoReverseMatch
 
-    vacant = (
-        Dwelling.objects.filter(corporation=membership.organisation)
-        .in_status(DwellingStatus.VACANT)
-        .select_related("complex")
-        .order_by("complex__name", "street", "house_number")[:10]
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _vacancies(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.lettings.models import Vacancy
+
+    vacancies = (
+        Vacancy.objects.open()
+        .filter(dwelling__corporation=membership.organisation)
+        .select_related("dwelling__complex")
+        .order_by("available_from", "pk")[:10]
     )
     return [
-        Item(label=d.address, detail=d.complex.name, url=reverse("portfolio:dwelling", args=[d.pk]))
-        for d in vacant
+        Item(
+            label=v.dwelling.address,
+            detail=f"{v.dwelling.complex.name} · {v.get_stream_display()} · "
+            + str(_("available from %(date)s") % {"date": v.available_from.strftime("%d-%m-%Y")}),
+            url=reverse("vacancies:detail", args=[v.pk]),
+        )
+        for v in vacancies
+    ]
+
+
+def _applications_to_score(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.lettings.models import Application
+
+    applications = (
+        Application.objects.active()
+        .filter(vacancy__dwelling__corporation=membership.organisation)
+        .annotate(reviewed=Count("reviews", distinct=True))
+        .filter(reviewed__lt=2)
+        .exclude(reviews__reviewer=user)
+        .select_related("vacancy__dwelling__complex")
+        .order_by("submitted_at")[:10]
+    )
+    return [
+        Item(
+            label=a.full_name,
+            detail=f"{a.vacancy.dwelling.address} · "
+            + str(_("%(n)s of 2 scores") % {"n": a.reviewed}),
+            url=_link("selection:application", a.pk),
+        )
+        for a in applications
+    ]
+
+
+def _interviews(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.lettings.models import InterviewSlot
+
+    slots = (
+        InterviewSlot.objects.filter(
+            vacancy__dwelling__corporation=membership.organisation,
+            application__isnull=False,
+            outcome="",
+        )
+        .select_related("application", "vacancy__dwelling")
+        .order_by("starts_at")[:10]
+    )
+    return [
+        Item(
+            label=timezone.localtime(slot.starts_at).strftime("%d-%m-%Y %H:%M"),
+            detail=f"{slot.application.full_name} · {slot.vacancy.dwelling.address}",  # type: ignore[union-attr]
+            url=_link("selection:application", slot.application_id),
+        )
+        for slot in slots
+    ]
+
+
+def _open_offers(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.lettings.models import Offer, OfferStatus
+
+    offers = (
+        Offer.objects.filter(
+            vacancy__dwelling__corporation=membership.organisation, status=OfferStatus.OFFERED
+        )
+        .select_related("vacancy__dwelling", "application", "nomination__care_provider")
+        .order_by("respond_by")[:10]
+    )
+    return [
+        Item(
+            label=o.vacancy.dwelling.address,
+            detail=(o.application.full_name if o.application else str(o.nomination.care_provider))  # type: ignore[union-attr]
+            + " · "
+            + str(_("respond by %(date)s") % {"date": o.respond_by.strftime("%d-%m-%Y")}),
+            url=_link("offers:vacancy", o.vacancy_id),
+        )
+        for o in offers
+    ]
+
+
+def _dwellings_offered(user: Any, membership: Any) -> list[Item]:
+    """Care-stream offers to the care provider awaiting its answer."""
+    from doorstroom.lettings.models import Offer, OfferStatus
+
+    offers = (
+        Offer.objects.filter(
+            nomination__care_provider=membership.organisation, status=OfferStatus.OFFERED
+        )
+        .select_related("vacancy__dwelling__complex", "nomination__client")
+        .order_by("respond_by")[:10]
+    )
+    return [
+        Item(
+            label=f"{o.vacancy.dwelling.address} · {o.nomination.client.reference}",  # type: ignore[union-attr]
+            detail=str(_("respond by %(date)s") % {"date": o.respond_by.strftime("%d-%m-%Y")}),
+            url=reverse("offers:care"),
+        )
+        for o in offers
     ]
 
 
@@ -320,7 +422,7 @@ SECTIONS: dict[str, list[Section]] = {
             "vacancies",
             _("Vacancies"),
             _(
-                "Dwellings that become vacant appear here, with the stream (care or regular) they should go to."
+                "Dwellings that become vacant appear here, with the stream (care or regular) they go to."
             ),
             _vacancies,
         ),
@@ -355,14 +457,19 @@ SECTIONS: dict[str, list[Section]] = {
             "applications",
             _("Applications to score"),
             _("Motivations of home seekers waiting for your rubric score appear here."),
+            _applications_to_score,
         ),
         Section(
             "interviews",
             _("Introduction interviews"),
             _("Planned introduction interviews and their outcomes appear here."),
+            _interviews,
         ),
         Section(
-            "offers", _("Open offers"), _("Offers awaiting the candidate's answer appear here.")
+            "offers",
+            _("Open offers"),
+            _("Offers awaiting the candidate's answer appear here."),
+            _open_offers,
         ),
     ],
     Role.CASE_WORKER: [
@@ -371,6 +478,12 @@ SECTIONS: dict[str, list[Section]] = {
             _("My clients"),
             _("Your clients appear here, with their readiness and next review."),
             _my_clients,
+        ),
+        Section(
+            "offered",
+            _("Dwellings offered"),
+            _("Dwellings the corporation offers for your accepted nominations appear here."),
+            _dwellings_offered,
         ),
         Section(
             "plan",
@@ -397,6 +510,12 @@ SECTIONS: dict[str, list[Section]] = {
             _("Team overview"),
             _("Your organisation's clients by readiness appear here."),
             _team_overview,
+        ),
+        Section(
+            "offered",
+            _("Dwellings offered"),
+            _("Dwellings the corporation offers for your accepted nominations appear here."),
+            _dwellings_offered,
         ),
         Section(
             "overrides",

@@ -14,6 +14,7 @@ PORTFOLIO_ROLES = {
     Role.TEAM_LEAD,
 }
 CARE_ROLES = {Role.CASE_WORKER, Role.TEAM_LEAD}
+LETTING_ROLES = {Role.MIXED_LIVING_MANAGER, Role.LETTING_OFFICER}
 QUOTA_ROLES = {Role.MIXED_LIVING_MANAGER, Role.LETTING_OFFICER, Role.POLICY_OFFICER}
 
 
@@ -25,8 +26,11 @@ def navigation(user: Any, active: Any = None) -> list[tuple[str, str]]:
     if roles & CARE_ROLES:
         items.append((reverse("clients:caseload"), _("Clients")))
         items.append((reverse("lettings:own"), _("Nominations")))
+        items.append((reverse("offers:care"), _("Dwellings offered")))
     if Role.MIXED_LIVING_MANAGER in roles:
         items.append((reverse("lettings:incoming"), _("Nominations")))
+    if roles & LETTING_ROLES:
+        items.append((reverse("vacancies:list"), _("Letting")))
     if roles & PORTFOLIO_ROLES or user.is_superuser:
         items.append((reverse("portfolio:overview"), _("Portfolio")))
     if roles & QUOTA_ROLES or user.is_superuser:

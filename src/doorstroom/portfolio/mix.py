@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorstroom.portfolio.models import (
     CareLease,
@@ -26,9 +28,11 @@ from doorstroom.portfolio.models import (
 )
 
 
-class Stream:
-    CARE = "care"
-    REGULAR = "regular"
+class Stream(models.TextChoices):
+    """The two streams a vacancy in a mixed complex can go to."""
+
+    CARE = "care", gettext_lazy("Care stream")
+    REGULAR = "regular", gettext_lazy("Regular stream")
 
 
 def _per_complex(queryset: Any, aggregate: Any) -> Coalesce:

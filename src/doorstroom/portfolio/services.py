@@ -31,6 +31,7 @@ from doorstroom.portfolio.models import (
     SuitabilityPolicy,
     active_on,
 )
+from doorstroom.portfolio.signals import dwelling_released, dwelling_taken
 from doorstroom.portfolio.validators import normalise_postcode
 from doorstroom.reference.codes import accessibility_names, typology_names
 
@@ -225,6 +226,9 @@ def lease_dwelling(
     lease.full_clean()
     lease.save()
     record_saved(actor=acting_user, organisation=agreement.corporation, obj=lease, before=None)
+    dwelling_taken.send(
+        sender=CareLease, dwelling=dwelling, start_date=start_date, acting_user=acting_user
+    )
     return lease
 
 
@@ -256,6 +260,14 @@ def end_care_lease(
     record_saved(
         actor=acting_user, organisation=lease.agreement.corporation, obj=lease, before=before
     )
+    if reason == LeaseEndReason.HANDED_BACK:
+        dwelling_released.send(
+            sender=CareLease,
+            dwelling=lease.dwelling,
+            available_from=end_date,
+            cause="lease_handed_back",
+            acting_user=acting_user,
+        )
     return lease
 
 
@@ -318,6 +330,9 @@ def start_regular_tenancy(
     tenancy.full_clean()
     tenancy.save()
     record_saved(actor=acting_user, organisation=dwelling.corporation, obj=tenancy, before=None)
+    dwelling_taken.send(
+        sender=RegularTenancy, dwelling=dwelling, start_date=start_date, acting_user=acting_user
+    )
     return tenancy
 
 
@@ -336,5 +351,12 @@ def end_regular_tenancy(
     tenancy.save(update_fields=["end_date"])
     record_saved(
         actor=acting_user, organisation=tenancy.dwelling.corporation, obj=tenancy, before=before
+    )
+    dwelling_released.send(
+        sender=RegularTenancy,
+        dwelling=tenancy.dwelling,
+        available_from=end_date,
+        cause="tenancy_ended",
+        acting_user=acting_user,
     )
     return tenancy

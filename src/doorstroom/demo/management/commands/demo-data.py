@@ -9,9 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 from django.utils import translation
 
 from doorstroom.demo.world import build_world, logins_as_json
+
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -33,7 +36,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            with translation.override("nl"):
+            # The demo's applicants and staff get their e-mails in memory, not on the console.
+            with translation.override("nl"), override_settings(EMAIL_BACKEND=LOCMEM):
                 logins = build_world(options["seed"], today=options["today"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc

@@ -22,6 +22,7 @@ class NominationStatus(models.TextChoices):
     DEFERRED = "deferred", _("Deferred")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    PLACED = "placed", _("Placed in a dwelling")
 
 
 OPEN_STATUSES = (NominationStatus.OPEN, NominationStatus.DEFERRED)

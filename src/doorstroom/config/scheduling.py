@@ -1,0 +1,14 @@
+"""The one list of scheduled jobs that `doorstroom run-scheduled` hands to the worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def scheduled_jobs() -> list[tuple[str, Any]]:
+    from doorstroom.lettings import tasks as lettings
+
+    return [
+        ("lettings.erase_applications", lettings.erase_applications),
+        ("lettings.expire_offers", lettings.expire_offers),
+    ]
