@@ -75,3 +75,12 @@ def _data_migrations_after_a_flush(request: pytest.FixtureRequest) -> None:
 
         request.getfixturevalue("transactional_db")
         restore()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_behind() -> Any:
+    """A request activates Dutch in the test's thread; reset it so the next test starts clean."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -40,8 +40,14 @@ def section(page: Page, key: str) -> Any:
 @pytest.mark.parametrize(
     ("role", "sections"),
     [
-        (Role.MIXED_LIVING_MANAGER, ["vacancies", "nominations", "signals", "flips", "board"]),
-        (Role.CASE_WORKER, ["clients", "offered", "plan", "consent", "zrm"]),
+        (
+            Role.MIXED_LIVING_MANAGER,
+            ["vacancies", "attention", "nominations", "signals", "flips", "board"],
+        ),
+        (
+            Role.CASE_WORKER,
+            ["clients", "offered", "attention", "check_ins", "plan", "consent", "zrm"],
+        ),
     ],
 )
 def test_password_and_code_lead_to_the_roles_home_page(

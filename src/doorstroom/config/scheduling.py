@@ -7,8 +7,12 @@ from typing import Any
 
 def scheduled_jobs() -> list[tuple[str, Any]]:
     from doorstroom.lettings import tasks as lettings
+    from doorstroom.tenancies import tasks as tenancies
 
     return [
         ("lettings.erase_applications", lettings.erase_applications),
         ("lettings.expire_offers", lettings.expire_offers),
+        ("tenancies.attention_reminders", tenancies.attention_reminders),
+        ("tenancies.schedule_check_ins", tenancies.schedule_check_ins),
+        ("tenancies.end_labels", tenancies.end_labels),
     ]

@@ -82,6 +82,24 @@ APPLICATION_RETENTION_MONTHS = config(
     cast=int,
     help="Months after which applications that did not lead to a tenancy are erased.",
 )
+REFERRAL_RESPONSE_DAYS = config(
+    "REFERRAL_RESPONSE_DAYS",
+    10,
+    cast=int,
+    help="Days a neighbourhood team or care provider has to respond to a referred signal.",
+)
+ARREARS_MONTHS_TO_OPEN = config(
+    "ARREARS_MONTHS_TO_OPEN",
+    "1",
+    cast=str,
+    help="Months of rent arrears (from the ERP import) that open a rent-arrears signal.",
+)
+ARREARS_MONTHS_TO_ESCALATE = config(
+    "ARREARS_MONTHS_TO_ESCALATE",
+    "2",
+    cast=str,
+    help="Months of rent arrears that escalate the rent-arrears signal.",
+)
 CSRF_TRUSTED_ORIGINS = config(
     "CSRF_TRUSTED_ORIGINS",
     [],

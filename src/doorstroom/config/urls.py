@@ -25,6 +25,10 @@ urlpatterns = [
     path("verhuur/aanbiedingen/", include("doorstroom.lettings.urls_offers")),
     path("verhuur/", include("doorstroom.lettings.urls_vacancies")),
     path("woningaanbod/", include("doorstroom.lettings.urls_adverts")),
+    path("nazorg/", include("doorstroom.tenancies.urls_aftercare")),
+    path("plaatsingen/", include("doorstroom.tenancies.urls_placements")),
+    path("signalen/", include("doorstroom.tenancies.urls_signals")),
+    path("buurtteam/", include("doorstroom.tenancies.urls_team")),
     path("beheer/", admin.site.urls),
     path("", include("doorstroom.home.urls")),
 ]

@@ -173,7 +173,8 @@ def _vacancies(
         care = list(open_.filter(stream=Stream.CARE).order_by("pk"))
         regular = list(open_.filter(stream=Stream.REGULAR).order_by("pk"))
         enough_care = len(care) >= care_needed or not _proposes_care(gallery)
-        if enough_care and len(regular) >= regular_needed + care_needed - len(care):
+        missing_care = max(care_needed - len(care), 0)
+        if enough_care and len(regular) >= regular_needed + missing_care:
             return care[:care_needed], regular
 
         portfolio.end_regular_tenancy(

@@ -230,7 +230,11 @@ def _simulate_placements(
         services.lease_dwelling(
             acting_user=None, agreement=agreement, dwelling=dwelling, start_date=start
         )
-        queue.append((start, "place", dwelling))
+        if index == 1:
+            # One client stays in the care lease too long: 37 months today, overdue.
+            queue.append((today - relativedelta(months=37), "stay", dwelling))
+        else:
+            queue.append((start, "place", dwelling))
     backfill_pool = list(regular_dwellings)
     rng.shuffle(backfill_pool)
     while queue:
@@ -238,7 +242,7 @@ def _simulate_placements(
         day, kind, payload = queue.pop(0)
         if day > today:
             continue
-        if kind == "place":
+        if kind in ("place", "stay"):
             group = (
                 QuotaTargetGroup.SHELTERED_HOUSING
                 if rng.random() < 0.2
@@ -251,6 +255,8 @@ def _simulate_placements(
                 start_date=day,
                 target_group=group,
             )
+            if kind == "stay":
+                continue
             if rng.random() < 0.85:
                 queue.append((day + dt.timedelta(days=rng.randint(420, 1050)), "flip", placement))
             else:

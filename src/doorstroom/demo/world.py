@@ -22,6 +22,7 @@ from doorstroom.accounts import services as account_services
 from doorstroom.accounts.models import User
 from doorstroom.demo.care import build_care
 from doorstroom.demo.lettings import build_lettings
+from doorstroom.demo.pathway import build_pathway
 from doorstroom.demo.portfolio import build_portfolio
 from doorstroom.organisations import services as organisation_services
 from doorstroom.organisations.models import Organisation
@@ -184,6 +185,15 @@ def build_world(seed: int, today: dt.date | None = None) -> list[DemoLogin]:
         team_lead=people["teamleider"],
         manager=people["beheerder"],
         seed=seed,
+        today=day,
+    )
+    build_pathway(
+        corporation=organisations["corporation"],
+        care_provider=organisations["care_provider"],
+        team=organisations["neighbourhood_team"],
+        manager=people["beheerder"],
+        team_lead=people["teamleider"],
+        case_worker=people["begeleider"],
         today=day,
     )
     build_lettings(

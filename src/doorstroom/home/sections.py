@@ -221,6 +221,133 @@ def _dwellings_offered(user: Any, membership: Any) -> list[Item]:
     ]
 
 
+def _attention(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.tenancies.clock import attention_items
+
+    return attention_items(user, membership)
+
+
+def _check_ins_due(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.tenancies.aftercare import check_ins_due_items
+
+    return check_ins_due_items(user, membership)
+
+
+def _ready_to_flip(user: Any, membership: Any) -> list[Item]:
+    """Care-lease placements the care provider signed off, waiting for the manager's sign-off."""
+    from doorstroom.tenancies.models import Placement, PlacementState, SignOffParty
+
+    placements = (
+        Placement.objects.filter(
+            dwelling__corporation=membership.organisation,
+            state=PlacementState.CARE_LEASE,
+            sign_offs__party=SignOffParty.CARE_PROVIDER,
+        )
+        .exclude(sign_offs__party=SignOffParty.CORPORATION)
+        .select_related("dwelling")
+        .order_by("start_date")[:10]
+    )
+    return [
+        Item(
+            label=f"{p.client_ref} · {p.dwelling.address}",
+            detail=str(
+                _("signed off by the care provider; since %(date)s in the care lease")
+                % {"date": p.start_date.strftime("%d-%m-%Y")}
+            ),
+            url=_link("placements:detail", p.pk),
+        )
+        for p in placements
+    ]
+
+
+def _signals(user: Any, membership: Any) -> list[Item]:
+    """Overdue referrals first, then the open signals of the corporation's dwellings."""
+    from doorstroom.tenancies.models import Signal
+    from doorstroom.tenancies.signals_services import overdue_referrals
+
+    overdue = list(
+        overdue_referrals(membership.organisation)
+        .select_related("signal__dwelling", "receiver")
+        .order_by("respond_by")[:5]
+    )
+    items = [
+        Item(
+            label=r.signal.dwelling.address,
+            detail=str(
+                _("%(kind)s: referral to %(receiver)s overdue since %(date)s")
+                % {
+                    "kind": r.signal.get_kind_display(),
+                    "receiver": r.receiver,
+                    "date": r.respond_by.strftime("%d-%m-%Y"),
+                }
+            ),
+            url=_link("signals:detail", r.signal_id),
+        )
+        for r in overdue
+    ]
+    shown = {r.signal_id for r in overdue}
+    signals = (
+        Signal.objects.open()
+        .filter(dwelling__corporation=membership.organisation)
+        .exclude(pk__in=shown)
+        .select_related("dwelling")
+        .order_by("-escalated_on", "opened_on")[: 10 - len(items)]
+    )
+    items += [
+        Item(
+            label=s.dwelling.address,
+            detail=f"{s.get_kind_display()} · "
+            + str(_("open since %(date)s") % {"date": s.opened_on.strftime("%d-%m-%Y")}),
+            url=_link("signals:detail", s.pk),
+        )
+        for s in signals
+    ]
+    return items
+
+
+def _referrals_received(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.tenancies.signals_services import referrals_received_by
+
+    referrals = (
+        referrals_received_by(user)
+        .filter(receiver=membership.organisation)
+        .exclude(status="closed")
+        .select_related("signal__dwelling")
+        .order_by("respond_by")[:10]
+    )
+    url = (
+        _link("team:home")
+        if membership.role == Role.NEIGHBOURHOOD_TEAM_MEMBER
+        else _link("signals:received")
+    )
+    return [
+        Item(
+            label=r.signal.dwelling.address,
+            detail=f"{r.signal.get_kind_display()} · "
+            + str(_("respond by %(date)s") % {"date": r.respond_by.strftime("%d-%m-%Y")}),
+            url=url,
+        )
+        for r in referrals
+    ]
+
+
+def _labelled_in_area(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.tenancies.views_team import labelled_tenants
+
+    _page, rows = labelled_tenants({membership.organisation_id}, 1)
+    return [
+        Item(
+            label=row["tenancy"].dwelling.address,
+            detail=str(
+                _("label until %(date)s")
+                % {"date": row["tenancy"].care_label_until.strftime("%d-%m-%Y")}
+            ),
+            url=_link("team:home"),
+        )
+        for row in rows[:10]
+    ]
+
+
 def _quota_progress(user: Any, membership: Any) -> list[Item]:
     from doorstroom.outcomes.quota import progress_of
     from doorstroom.portfolio.models import Quota
@@ -427,6 +554,14 @@ SECTIONS: dict[str, list[Section]] = {
             _vacancies,
         ),
         Section(
+            "attention",
+            _("The 3-year clock"),
+            _(
+                "Care-lease placements past an attention point (24, 30, 33 months) or past 36 months appear here."
+            ),
+            _attention,
+        ),
+        Section(
             "nominations",
             _("Incoming nominations"),
             _(
@@ -438,6 +573,7 @@ SECTIONS: dict[str, list[Section]] = {
             "signals",
             _("Open signals"),
             _("Signals about tenancies (rent arrears, nuisance) that need follow-up appear here."),
+            _signals,
         ),
         Section(
             "flips",
@@ -445,6 +581,7 @@ SECTIONS: dict[str, list[Section]] = {
             _(
                 "Care-lease placements whose flip checklist is met and await your sign-off appear here."
             ),
+            _ready_to_flip,
         ),
         Section(
             "board",
@@ -486,6 +623,22 @@ SECTIONS: dict[str, list[Section]] = {
             _dwellings_offered,
         ),
         Section(
+            "attention",
+            _("The 3-year clock"),
+            _(
+                "Care-lease placements past an attention point (24, 30, 33 months) or past 36 months appear here."
+            ),
+            _attention,
+        ),
+        Section(
+            "check_ins",
+            _("Aftercare check-ins due"),
+            _(
+                "Check-ins with clients after their flip (6, 12 and 24 months) that are due appear here."
+            ),
+            _check_ins_due,
+        ),
+        Section(
             "plan",
             _("Overdue actions and reviews"),
             _("Actions and reviews of your clients' guidance plans that are overdue appear here."),
@@ -516,6 +669,22 @@ SECTIONS: dict[str, list[Section]] = {
             _("Dwellings offered"),
             _("Dwellings the corporation offers for your accepted nominations appear here."),
             _dwellings_offered,
+        ),
+        Section(
+            "attention",
+            _("The 3-year clock"),
+            _(
+                "Care-lease placements past an attention point (24, 30, 33 months) or past 36 months appear here."
+            ),
+            _attention,
+        ),
+        Section(
+            "check_ins",
+            _("Aftercare check-ins due"),
+            _(
+                "Check-ins with clients after their flip (6, 12 and 24 months) that are due appear here."
+            ),
+            _check_ins_due,
         ),
         Section(
             "overrides",
@@ -552,11 +721,13 @@ SECTIONS: dict[str, list[Section]] = {
             _(
                 "Tenants with the 'wonen met zorg' label in your area appear here, where they consented."
             ),
+            _labelled_in_area,
         ),
         Section(
             "referrals",
             _("Referred signals"),
             _("Signals handed to your team for follow-up appear here."),
+            _referrals_received,
         ),
     ],
     Role.RESIDENT: [

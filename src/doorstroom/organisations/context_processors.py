@@ -27,10 +27,17 @@ def navigation(user: Any, active: Any = None) -> list[tuple[str, str]]:
         items.append((reverse("clients:caseload"), _("Clients")))
         items.append((reverse("lettings:own"), _("Nominations")))
         items.append((reverse("offers:care"), _("Dwellings offered")))
+        items.append((reverse("placements:list"), _("Placements")))
+        items.append((reverse("signals:received"), _("Referrals")))
+        items.append((reverse("aftercare:list"), _("Aftercare")))
     if Role.MIXED_LIVING_MANAGER in roles:
         items.append((reverse("lettings:incoming"), _("Nominations")))
     if roles & LETTING_ROLES:
         items.append((reverse("vacancies:list"), _("Letting")))
+        items.append((reverse("placements:list"), _("Placements")))
+        items.append((reverse("signals:list"), _("Signals")))
+    if Role.NEIGHBOURHOOD_TEAM_MEMBER in roles:
+        items.append((reverse("team:home"), _("Neighbourhood team")))
     if roles & PORTFOLIO_ROLES or user.is_superuser:
         items.append((reverse("portfolio:overview"), _("Portfolio")))
     if roles & QUOTA_ROLES or user.is_superuser:
