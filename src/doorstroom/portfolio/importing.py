@@ -328,16 +328,23 @@ class Header:
     index: dict[str, int]
     label: dict[str, str]
     ignored: tuple[str, ...]
+    columns: dict[str, Column]
 
     def has(self, name: str) -> bool:
         return name in self.index
 
     def name_of(self, name: str) -> str:
         """The column as the file calls it (or its Dutch name when the file lacks it)."""
-        return self.label.get(name) or BY_NAME[name].dutch
+        return self.label.get(name) or self.columns[name].dutch
 
 
-def map_header(cells: Sequence[Any]) -> Header:
+def map_header(cells: Sequence[Any], columns: Sequence[Column] = COLUMNS) -> Header:
+    """Map the header row onto ``columns`` (by any of their names, Dutch or English)."""
+    aliases = (
+        _ALIASES
+        if columns is COLUMNS
+        else {normalise_header(alias): c.name for c in columns for alias in c.names}
+    )
     index: dict[str, int] = {}
     label: dict[str, str] = {}
     ignored: list[str] = []
@@ -345,7 +352,7 @@ def map_header(cells: Sequence[Any]) -> Header:
         text = str(cell or "").strip()
         if not text:
             continue
-        name = _ALIASES.get(normalise_header(text))
+        name = aliases.get(normalise_header(text))
         if name is None:
             ignored.append(text)
             continue
@@ -355,7 +362,7 @@ def map_header(cells: Sequence[Any]) -> Header:
                 % {"first": label[name], "second": text, "name": name}
             )
         index[name], label[name] = position, text
-    missing = [column for column in COLUMNS if column.required and column.name not in index]
+    missing = [column for column in columns if column.required and column.name not in index]
     if missing:
         raise ImportFileError(
             _(
@@ -364,7 +371,7 @@ def map_header(cells: Sequence[Any]) -> Header:
             )
             % {"columns": ", ".join(f"{c.dutch} ({c.name})" for c in missing)}
         )
-    return Header(index, label, tuple(ignored))
+    return Header(index, label, tuple(ignored), {column.name: column for column in columns})
 
 
 # --- Reading the file lazily ------------------------------------------------------------------
@@ -546,7 +553,7 @@ def _convert(column: Column, raw: str) -> Any:
     return raw
 
 
-def _messages(error: ValidationError) -> str:
+def messages_of(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
@@ -791,7 +798,7 @@ class _Importer:
             try:
                 value = _convert(column, raw)
             except ValidationError as exc:
-                self._error(errors, row, name, _messages(exc))
+                self._error(errors, row, name, messages_of(exc))
                 bad.add(name)
                 continue
             if column.target == DWELLING:
@@ -814,7 +821,7 @@ class _Importer:
         try:
             Complex._meta.get_field("code").clean(row.complex_code, None)
         except ValidationError as exc:
-            self._error(errors, row, "complex_code", _messages(exc))
+            self._error(errors, row, "complex_code", messages_of(exc))
             bad.add("complex_code")
             row.complex_code = ""
 
@@ -835,7 +842,7 @@ class _Importer:
                     services.validate_codes(Complex(typology=value))
                     self.valid_typologies.add(value)  # bounded by the VERA list
             except ValidationError as exc:
-                self._error(errors, row, name, _messages(exc))
+                self._error(errors, row, name, messages_of(exc))
                 bad.add(name)
                 del row.complex_values[field_name]
 

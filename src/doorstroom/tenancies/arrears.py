@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import islice
@@ -41,9 +40,11 @@ from doorstroom.portfolio.importing import (
     BATCH_SIZE,
     MAX_ERRORS,
     Column,
+    Header,
     ImportFileError,
     RowError,
-    normalise_header,
+    map_header,
+    messages_of,
     open_table,
     parse_decimal,
 )
@@ -130,55 +131,6 @@ COLUMNS: tuple[Column, ...] = (
         description=gettext_lazy("The amount in arrears in euros, e.g. 1.234,50 or € 612.50."),
     ),
 )
-BY_NAME: dict[str, Column] = {column.name: column for column in COLUMNS}
-_ALIASES: dict[str, str] = {
-    normalise_header(alias): column.name for column in COLUMNS for alias in column.names
-}
-
-
-# --- Header ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Header:
-    index: dict[str, int]
-    label: dict[str, str]
-    ignored: tuple[str, ...]
-
-    def name_of(self, name: str) -> str:
-        return self.label.get(name) or BY_NAME[name].dutch
-
-
-def map_header(cells: Sequence[Any]) -> Header:
-    index: dict[str, int] = {}
-    label: dict[str, str] = {}
-    ignored: list[str] = []
-    for position, cell in enumerate(cells):
-        text = str(cell or "").strip()
-        if not text:
-            continue
-        name = _ALIASES.get(normalise_header(text))
-        if name is None:
-            ignored.append(text)
-            continue
-        if name in index:
-            raise ImportFileError(
-                _("Columns '%(first)s' and '%(second)s' both mean '%(name)s'; keep one of them.")
-                % {"first": label[name], "second": text, "name": name}
-            )
-        index[name], label[name] = position, text
-    missing = [column for column in COLUMNS if column.name not in index]
-    if missing:
-        raise ImportFileError(
-            _(
-                "The file lacks the required column(s) %(columns)s. The first row must hold the "
-                "column names; see the import format."
-            )
-            % {"columns": ", ".join(f"{c.dutch} ({c.name})" for c in missing)}
-        )
-    return Header(index, label, tuple(ignored))
-
-
 # --- Cells -------------------------------------------------------------------------------------
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -195,10 +147,6 @@ def parse_date(raw: str) -> dt.date:
     else:
         raise ValueError(raw)
     return dt.date(year, month, day)
-
-
-def _messages(error: ValidationError) -> str:
-    return " ".join(str(message) for message in error.messages)
 
 
 # --- Results -----------------------------------------------------------------------------------
@@ -292,7 +240,7 @@ class _Importer:
 
     def run(self, path: Path) -> ArrearsImportResult:
         with open_table(path) as (cells, rows):
-            self.header = map_header(cells)
+            self.header = map_header(cells, COLUMNS)
             self.result.ignored_columns = self.header.ignored
             with transaction.atomic():
                 # One arrears import per corporation at a time (PostgreSQL).
@@ -459,7 +407,7 @@ class _Importer:
         try:
             cleaned: Decimal = ArrearsReport._meta.get_field(name).clean(value, None)  # type: ignore[union-attr]
         except ValidationError as exc:
-            self._error(errors, row, name, _messages(exc))
+            self._error(errors, row, name, messages_of(exc))
             return None
         return cleaned
 
