@@ -85,6 +85,7 @@ def assert_accessible(page: Page, *, screenshot: bool = True) -> None:
 
 def assert_no_horizontal_scroll(page: Page) -> None:
     """Nothing sticks out sideways: the page is no wider than the window (and the viewport)."""
+    page.wait_for_load_state("load")  # not while a navigation is still replacing the document
     widths = page.evaluate(
         "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
     )

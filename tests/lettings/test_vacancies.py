@@ -298,3 +298,40 @@ def test_the_manager_opens_a_vacancy_for_a_new_dwelling(world: dict[str, Any], l
     assert vacancy.cause == "new_build"
     page = client.get(reverse("vacancies:complex", args=[world["complex"].pk]))
     assert vacancy.dwelling.address in page.content.decode()
+
+
+def test_cancelling_a_vacancy_ends_its_applications_so_retention_erases_them(
+    world: dict[str, Any], mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from doorstroom.lettings.models import ApplicationStatus
+    from doorstroom.lettings.retention import stale_applications
+
+    application = ApplicationFactory(vacancy__dwelling=world["dwellings"][0])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_vacancy(acting_user=world["manager"], vacancy=application.vacancy)
+
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.NOT_SELECTED
+    assert application.ended_at is not None
+    assert [m.to for m in mailoutbox] == [[application.email]]
+    later = application.ended_at + dt.timedelta(days=200)
+    assert application.vacancy.applications.filter(stale_applications(now=later)).exists()
+
+
+def test_a_tenancy_started_elsewhere_ends_the_vacancys_applications_too(
+    world: dict[str, Any],
+) -> None:
+    from doorstroom.lettings.models import ApplicationStatus
+
+    application = ApplicationFactory(vacancy__dwelling=world["dwellings"][0])
+    portfolio.start_regular_tenancy(
+        acting_user=None,
+        dwelling=world["dwellings"][0],
+        tenant_name="Elders verhuurd",
+        start_date=dt.date(2026, 12, 1),
+    )
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.NOT_SELECTED
+    assert AuditEvent.objects.filter(
+        object_type="lettings.vacancy", object_id=str(application.vacancy_id)
+    ).exists()

@@ -171,7 +171,11 @@ def test_the_corporation_sees_readiness_only_with_consent(world: dict[str, Any])
     for_corporation = checklist.visible_checklist(full, world["manager"], placement)
     item = for_corporation.item(READINESS)
     assert item is not None and item.met is None and not item.details
-    assert for_corporation.met  # the whole checklist is met; how is not shared
+    # Without consent the whole waits for the care provider's sign-off, so it reveals nothing.
+    assert full.met and not for_corporation.met
+    services.sign_off(acting_user=world["lead"], placement=placement)
+    placement.refresh_from_db()
+    assert checklist.visible_checklist(full, world["manager"], placement).met
     give_consent(
         world["client"], world["corporation"], world["worker"], ConsentScope.READINESS_OUTCOME
     )

@@ -64,3 +64,26 @@ def test_the_care_provider_reads_and_others_get_404(world: dict[str, Any], login
         assert client.post(url, VALID).status_code == 404
     for name in ("team_member", "resident", "policy", "other_manager", "other_lead"):
         assert login(world[name]).get(url).status_code == 404
+
+
+def test_without_consent_the_corporation_cannot_infer_readiness_from_the_whole(
+    world: dict[str, Any], login: Any
+) -> None:
+    """All visible items met, readiness hidden: the whole waits for the care provider's sign-off
+    (which needs readiness), so 'not met' never singles out the hidden item."""
+    from doorstroom.tenancies import services
+    from doorstroom.tenancies.checklist import visible_checklist
+    from tests.tenancies.conftest import make_ready
+
+    placement = make_ready(world)
+    manager = world["manager"]
+    assert evaluate(placement).met  # the client is ready, but did not consent to share it
+    seen = visible_checklist(evaluate(placement), manager, placement)
+    assert seen.item("readiness").met is None
+    assert not seen.met
+    page = login(manager).get(reverse("placements:list"))
+    assert [p.checklist_met for p in page.context["page"].object_list] == [False]
+
+    services.sign_off(acting_user=world["lead"], placement=placement)
+    placement.refresh_from_db()
+    assert visible_checklist(evaluate(placement), manager, placement).met

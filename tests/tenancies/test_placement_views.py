@@ -116,6 +116,9 @@ def test_readiness_shows_as_not_shared_or_met_to_the_corporation(
 
 def test_sign_off_and_flip_through_the_screen(world: dict[str, Any], login: Any) -> None:
     make_ready(world)
+    give_consent(  # with consent to share readiness, the manager may sign off first
+        world["client"], world["corporation"], world["worker"], ConsentScope.READINESS_OUTCOME
+    )
     manager = login(world["manager"])
     html = manager.get(detail(world["placement"])).content.decode()
     assert 'value="sign_off"' in html and 'value="flip"' not in html

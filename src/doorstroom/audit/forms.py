@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.audit.models import AuditAction
-from doorstroom.config.forms import UtrechtFormMixin
+from doorstroom.config.forms import DateInput, UtrechtFormMixin
 
 
 class TrailSearchForm(UtrechtFormMixin, forms.Form):
@@ -14,12 +14,8 @@ class TrailSearchForm(UtrechtFormMixin, forms.Form):
     )
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, object_types: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

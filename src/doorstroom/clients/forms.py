@@ -24,11 +24,11 @@ from doorstroom.clients.models import (
     ReadinessPolicy,
 )
 from doorstroom.clients.validators import normalise_bsn
-from doorstroom.config.forms import UtrechtFormMixin, utrecht_widget_class
+from doorstroom.config.forms import DateInput, UtrechtFormMixin, utrecht_widget_class
 from doorstroom.organisations.models import Organisation
 from doorstroom.organisations.roles import OrganisationKind
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 #: Which kind of partner may receive which category (issue: readiness with the corporation,
 #: label and contact details with the neighbourhood team).

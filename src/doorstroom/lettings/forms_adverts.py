@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from doorstroom.config.forms import UtrechtFormMixin
+from doorstroom.config.forms import DateInput, UtrechtFormMixin
 from doorstroom.lettings.applications import (
     MOTIVATION_FIELDS,
     PLEDGE_HOURS,
@@ -20,7 +20,7 @@ from doorstroom.lettings.applications import (
 )
 from doorstroom.lettings.models import ContributionKind
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 

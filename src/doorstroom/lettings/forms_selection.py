@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doorstroom.accounts.models import User
-from doorstroom.config.forms import UtrechtFormMixin
+from doorstroom.config.forms import DateInput, UtrechtFormMixin
 from doorstroom.lettings.models import SCALE, InterviewOutcome, LettingPolicy, RubricCriterion
 from doorstroom.lettings.selection import POLICY_FIELDS, criterion_key
 from doorstroom.portfolio.models import CORPORATION_STAFF
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 SCORE_LABELS = {
     1: gettext_lazy("1 – weak"),
     2: gettext_lazy("2 – meagre"),

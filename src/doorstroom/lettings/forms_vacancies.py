@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.config.forms import UtrechtFormMixin
+from doorstroom.config.forms import DateInput, UtrechtFormMixin
 from doorstroom.lettings.models import VacancyCause
 from doorstroom.portfolio.mix import Stream
 
@@ -25,7 +25,7 @@ class StreamForm(UtrechtFormMixin, forms.Form):
 class AdvertForm(UtrechtFormMixin, forms.Form):
     deadline = forms.DateField(
         label=_("Apply until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Applications close at the end of this day."),
     )
     text = forms.CharField(
@@ -38,9 +38,7 @@ class AdvertForm(UtrechtFormMixin, forms.Form):
 
 class OpenVacancyForm(UtrechtFormMixin, forms.Form):
     dwelling = forms.ChoiceField(label=_("Dwelling"))
-    available_from = forms.DateField(
-        label=_("Available from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    available_from = forms.DateField(label=_("Available from"), widget=DateInput())
     cause = forms.ChoiceField(
         label=_("Cause"),
         choices=[

@@ -387,6 +387,7 @@ def record_outcome(
         not ends
         and previous in ENDING_OUTCOMES
         and application.status == ApplicationStatus.NOT_SELECTED
+        and slot.vacancy.status == VacancyStatus.OPEN
     ):
         # The earlier outcome ended the application; the correction puts the candidate back.
         application.status = ApplicationStatus.INVITED

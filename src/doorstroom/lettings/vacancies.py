@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from doorstroom.audit.services import record_saved, snapshot_fields
 from doorstroom.lettings.models import (
+    ACTIVE_STATUSES,
     DEFAULT_CRITERIA,
+    ApplicationStatus,
     LettingPolicy,
     RubricCriterion,
     Vacancy,
@@ -210,14 +212,38 @@ def cancel_vacancy(*, acting_user: Any, vacancy: Vacancy) -> Vacancy:
         raise ValidationError(_("This vacancy is closed."))
     if vacancy.offers.filter(status="AAN").exists():
         raise ValidationError(_("Withdraw the open offer first."))
+    _close(vacancy, acting_user)
+    return vacancy
+
+
+def _close(vacancy: Vacancy, acting_user: Any) -> None:
+    """Cancel a (locked) vacancy and end its applications that are still running: the applicants
+    are told, and the retention job erases their data in time."""
+    from doorstroom.lettings.links import applicant_link
+    from doorstroom.lettings.mail import send_after_commit
+
+    corporation = vacancy.dwelling.corporation
     before = snapshot_fields(vacancy)
     vacancy.status = VacancyStatus.CANCELLED
     vacancy.closed_at = timezone.now()
     vacancy.save(update_fields=["status", "closed_at"])
-    record_saved(
-        actor=acting_user, organisation=vacancy.dwelling.corporation, obj=vacancy, before=before
-    )
-    return vacancy
+    record_saved(actor=acting_user, organisation=corporation, obj=vacancy, before=before)
+    for application in vacancy.applications.filter(status__in=ACTIVE_STATUSES).select_for_update():
+        before = snapshot_fields(application)
+        application.status = ApplicationStatus.NOT_SELECTED
+        application.ended_at = timezone.now()
+        application.save(update_fields=["status", "ended_at"])
+        record_saved(actor=acting_user, organisation=corporation, obj=application, before=before)
+        send_after_commit(
+            "vacancy_cancelled",
+            {
+                "name": application.full_name,
+                "address": vacancy.dwelling.address,
+                "corporation": corporation.name,
+                "link": applicant_link(application),
+            },
+            [application.email],
+        )
 
 
 def on_dwelling_released(
@@ -233,6 +259,10 @@ def on_dwelling_released(
 def on_dwelling_taken(*, dwelling: Dwelling, acting_user: Any, **_kwargs: Any) -> None:
     """A tenancy or lease started outside the letting process (e.g. recorded afterwards):
     the open vacancy is closed so nobody lets the dwelling twice."""
-    Vacancy.objects.open().filter(dwelling=dwelling).update(
-        status=VacancyStatus.CANCELLED, closed_at=timezone.now()
-    )
+    for vacancy in (
+        Vacancy.objects.open()
+        .filter(dwelling=dwelling)
+        .select_related("dwelling__corporation")
+        .select_for_update(of=("self",))
+    ):
+        _close(vacancy, acting_user)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.config.forms import UtrechtFormMixin
+from doorstroom.config.forms import DateInput, UtrechtFormMixin
 from doorstroom.organisations.models import Organisation
 from doorstroom.organisations.roles import OrganisationKind
 from doorstroom.portfolio.models import (
@@ -22,7 +22,7 @@ from doorstroom.portfolio.models import (
 from doorstroom.portfolio.suitability import Verdict
 from doorstroom.reference.codes import accessibility_names, choices, typology_names
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class ComplexForm(UtrechtFormMixin, forms.ModelForm[Complex]):

@@ -51,9 +51,15 @@ def may_manage_areas(user: Any, team: Organisation) -> bool:
     return holds_role_in(user, team.pk, {Role.NEIGHBOURHOOD_TEAM_MEMBER})
 
 
+def may_assign_areas(user: Any) -> bool:
+    """Only the platform administrator assigns an area to a team: an area decides which labelled
+    tenants a team sees, so a team cannot claim one itself. A team may give an area up."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
 @transaction.atomic
 def add_area(*, acting_user: Any, team: Organisation, postcode_digits: str) -> NeighbourhoodArea:
-    if acting_user is not None and not may_manage_areas(acting_user, team):
+    if acting_user is not None and not may_assign_areas(acting_user):
         raise PermissionDenied(_("You may not do this."))
     if team.kind != OrganisationKind.NEIGHBOURHOOD_TEAM:
         raise ValidationError({"team": _("Only a neighbourhood team covers postcode areas.")})

@@ -35,6 +35,7 @@ from doorstroom.tenancies.models import (
     Placement,
     Signal,
     SignalKind,
+    SignOffParty,
     StatementKind,
 )
 
@@ -275,6 +276,7 @@ def visible_checklist(checklist: Checklist, user: Any, placement: Placement) -> 
     if holds_role_in(user, placement.care_provider_id, CARE_ROLES):
         return checklist
     corporation_id = placement.dwelling.corporation_id
+    shared = corporation_id in checklist.readiness_shared_with
     items = []
     for item in checklist.items:
         if item.key == READINESS:
@@ -290,4 +292,12 @@ def visible_checklist(checklist: Checklist, user: Any, placement: Placement) -> 
         else:
             item = replace(item, details=())
         items.append(item)
-    return replace(checklist, items=tuple(items), all_met=checklist.met)
+    if shared or checklist.item(READINESS) is None:
+        return replace(checklist, items=tuple(items), all_met=checklist.met)
+    # Readiness not shared: judge the whole on the visible items and the care provider's
+    # sign-off (which needs the whole checklist met), so a failed readiness cannot be inferred.
+    others_met = all(item.met for item in items if item.key != READINESS)
+    signed_by_care = any(
+        sign_off.party == SignOffParty.CARE_PROVIDER for sign_off in placement.sign_offs.all()
+    )
+    return replace(checklist, items=tuple(items), all_met=others_met and signed_by_care)

@@ -5,17 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.config.forms import UtrechtFormMixin
+from doorstroom.config.forms import DateInput, UtrechtFormMixin
 from doorstroom.tenancies.models import ExitReason, PlacementState, StatementKind
 
 YES_NO = [("yes", _("Yes, in favour of the flip")), ("no", _("No, not (yet) in favour"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class StateFilterForm(UtrechtFormMixin, forms.Form):

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from doorstroom.config.forms import UtrechtFormMixin
+from doorstroom.config.forms import DateInput, UtrechtFormMixin
 from doorstroom.organisations.models import Organisation
 from doorstroom.organisations.roles import OrganisationKind
 from doorstroom.tenancies.models import SignalKind
@@ -20,13 +20,6 @@ from doorstroom.tenancies.signals_services import ACTION_KINDS
 
 MAX_UPLOAD_MB = 20
 SUFFIXES = (".csv", ".xlsx")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class SignalForm(UtrechtFormMixin, forms.Form):

@@ -74,7 +74,7 @@ def clock(placement: Placement, today: dt.date) -> dict[str, Any] | None:
         return None
     since = (today - placement.start_date).days
     left = CLOCK_DAYS - since
-    return {"since": since, "left": left, "overdue": left < 0}
+    return {"since": since, "left": left, "overdue": since >= CLOCK_DAYS}
 
 
 @require_GET
@@ -95,7 +95,9 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     for placement in rows:
         parties = {s.party for s in placement.sign_offs.all()}
         placement.clock = clock(placement, today)  # type: ignore[attr-defined]
-        placement.checklist_met = checklists[placement.pk].met  # type: ignore[attr-defined]
+        placement.checklist_met = visible_checklist(  # type: ignore[attr-defined]
+            checklists[placement.pk], request.user, placement
+        ).met
         placement.signed_care = SignOffParty.CARE_PROVIDER in parties  # type: ignore[attr-defined]
         placement.signed_corporation = SignOffParty.CORPORATION in parties  # type: ignore[attr-defined]
     return render(

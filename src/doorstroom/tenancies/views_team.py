@@ -152,6 +152,8 @@ def areas(request: HttpRequest) -> HttpResponse:
     form = AreaForm(request.POST or None, teams=teams)
     status = 200
     if request.method == "POST":
+        if not area_services.may_assign_areas(request.user):
+            raise Http404
         if form.is_valid():
             try:
                 area = area_services.add_area(
@@ -179,7 +181,12 @@ def areas(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tenancies/team/areas.html",
-        {"form": form, "areas": team_areas, "teams": teams, "several": len(teams) > 1},
+        {
+            "form": form if area_services.may_assign_areas(request.user) else None,
+            "areas": team_areas,
+            "teams": teams,
+            "several": len(teams) > 1,
+        },
         status=status,
     )
 
