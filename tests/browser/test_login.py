@@ -46,7 +46,7 @@ def section(page: Page, key: str) -> Any:
         ),
         (
             Role.CASE_WORKER,
-            ["clients", "offered", "attention", "check_ins", "plan", "consent", "zrm"],
+            ["clients", "offered", "attention", "check_ins", "referrals", "plan", "consent", "zrm"],
         ),
     ],
 )

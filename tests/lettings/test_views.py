@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from doorstroom.clients.readiness import evaluate
 from doorstroom.lettings import services
@@ -252,7 +253,7 @@ def test_the_overrides_list_shows_reason_and_who(world: dict[str, Any], login: A
     assert [n.client for n in rows] == [overridden]
     page = response.content.decode()
     assert OVERRIDE_REASON in page
-    assert str(world["lead"]) in page
+    assert escape(str(world["lead"])) in page
 
 
 def test_incoming_lists_the_corporations_complexes_only(

@@ -61,3 +61,18 @@ def test_overdue_referrals_reach_the_manager_and_the_team_sees_its_referrals(
     assert [item.url for item in team_items] == [reverse("team:home")]
     lead_home = login(world["lead"]).get(reverse("home:start"))
     assert lead_home.status_code == 200
+
+
+def test_the_care_provider_sees_the_signals_referred_to_it(
+    world: dict[str, Any], login: Any
+) -> None:
+    signals.record_signal(
+        acting_user=world["manager"],
+        dwelling=world["placement"].dwelling,
+        kind=SignalKind.NUISANCE,
+        opened_on=today() - dt.timedelta(days=2),
+    )
+    for person in ("worker", "lead"):
+        items = _items(login(world[person]).get(reverse("home:start")), "referrals")
+        assert [item.url for item in items] == [reverse("signals:received")]
+    assert _items(login(world["other_lead"]).get(reverse("home:start")), "referrals") == []

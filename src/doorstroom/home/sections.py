@@ -639,6 +639,12 @@ SECTIONS: dict[str, list[Section]] = {
             _check_ins_due,
         ),
         Section(
+            "referrals",
+            _("Referred signals"),
+            _("Signals about your clients' tenancies handed to you for follow-up appear here."),
+            _referrals_received,
+        ),
+        Section(
             "plan",
             _("Overdue actions and reviews"),
             _("Actions and reviews of your clients' guidance plans that are overdue appear here."),
@@ -685,6 +691,12 @@ SECTIONS: dict[str, list[Section]] = {
                 "Check-ins with clients after their flip (6, 12 and 24 months) that are due appear here."
             ),
             _check_ins_due,
+        ),
+        Section(
+            "referrals",
+            _("Referred signals"),
+            _("Signals about your clients' tenancies handed to you for follow-up appear here."),
+            _referrals_received,
         ),
         Section(
             "overrides",
