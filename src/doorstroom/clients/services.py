@@ -27,15 +27,11 @@ from doorstroom.clients.models import (
     Score,
 )
 from doorstroom.clients.validators import normalise_bsn
+from doorstroom.organisations.access import require_permission as check
 from doorstroom.organisations.roles import OrganisationKind, Role
 from doorstroom.organisations.selectors import holds_role_in
 
 REVIEW_INTERVAL = relativedelta(months=6)
-
-
-def check(acting_user: Any, permission: str, obj: Any) -> None:
-    if acting_user is not None and not acting_user.has_perm(permission, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def view_client(*, acting_user: Any, client: Client, fields: tuple[str, ...] = ("record",)) -> None:

@@ -56,6 +56,7 @@ from doorstroom.lettings.models import (
     VacancyStatus,
 )
 from doorstroom.lettings.vacancies import policy_for
+from doorstroom.organisations.access import require_permission as check
 from doorstroom.portfolio.models import Complex
 
 #: Two staff members score every motivation; the shortlist ranks only candidates with both.
@@ -83,13 +84,6 @@ ONE_DECIMAL = Decimal("0.1")
 
 
 # --- permissions ---------------------------------------------------------------------------------
-
-
-def check(acting_user: Any, permission: str, obj: Any) -> None:
-    """``acting_user=None`` is the system (commands, the demo); a person needs the permission
-    (``User.has_perm`` follows the rules for objects, also for a platform administrator)."""
-    if acting_user is not None and not acting_user.has_perm(permission, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def criterion_key(criterion_id: int) -> str:

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,14 +25,9 @@ from doorstroom.lettings.models import (
     VacancyCause,
     VacancyStatus,
 )
+from doorstroom.organisations.access import require_permission as check
 from doorstroom.portfolio.mix import Mix, Stream, mix_of
 from doorstroom.portfolio.models import Complex, Dwelling
-
-
-def check(acting_user: Any, permission: str, obj: Any) -> None:
-    """``acting_user=None`` is the system (signals, commands, the demo)."""
-    if acting_user is not None and not acting_user.has_perm(permission, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def policy_for(complex_: Complex) -> LettingPolicy:

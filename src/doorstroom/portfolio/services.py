@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from doorstroom.audit.models import AuditAction
 from doorstroom.audit.services import record, record_saved, snapshot_fields
+from doorstroom.organisations.access import require_permission as check
 from doorstroom.organisations.models import Organisation
 from doorstroom.organisations.roles import OrganisationKind
 from doorstroom.portfolio.models import (
@@ -34,11 +35,6 @@ from doorstroom.portfolio.models import (
 from doorstroom.portfolio.signals import dwelling_released, dwelling_taken
 from doorstroom.portfolio.validators import normalise_postcode
 from doorstroom.reference.codes import accessibility_names, typology_names
-
-
-def check(acting_user: Any, permission: str, obj: Any) -> None:
-    if acting_user is not None and not acting_user.has_perm(permission, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def validate_codes(instance: Complex | Dwelling) -> None:

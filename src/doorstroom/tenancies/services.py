@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from doorstroom.audit.models import AuditAction
 from doorstroom.audit.services import MASKED_BY_MODEL, record, record_saved, snapshot_fields
 from doorstroom.lettings.mail import send_after_commit
+from doorstroom.organisations.access import require_permission as check
 from doorstroom.organisations.models import Membership
 from doorstroom.organisations.roles import Role
 from doorstroom.portfolio import services as portfolio
@@ -52,11 +53,6 @@ SIGN_OFF_PERMISSIONS = {
     SignOffParty.CARE_PROVIDER: "tenancies.sign_off_for_care_provider",
     SignOffParty.CORPORATION: "tenancies.sign_off_for_corporation",
 }
-
-
-def check(acting_user: Any, permission: str, obj: Any) -> None:
-    if acting_user is not None and not acting_user.has_perm(permission, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _portfolio_actor(acting_user: Any, permission: str, obj: Any) -> Any:

@@ -26,6 +26,7 @@ from doorstroom.clients.models import Client, ConsentScope
 from doorstroom.clients.sharing import may_share
 from doorstroom.lettings.links import site_url
 from doorstroom.lettings.mail import send_after_commit
+from doorstroom.organisations.access import require_permission as _check
 from doorstroom.organisations.models import Membership, Organisation
 from doorstroom.organisations.roles import OrganisationKind, Role
 from doorstroom.organisations.selectors import memberships_of
@@ -56,11 +57,6 @@ RECEIVER_ROLES = CARE_ROLES | TEAM_ROLES
 REFERRING_STATES = (PlacementState.CARE_LEASE, PlacementState.FLIPPED)
 #: The action kinds a receiver records, in the order they usually come.
 ACTION_KINDS = (ReferralStatus.CONTACT_MADE, ReferralStatus.REFERRED_ON, ReferralStatus.CLOSED)
-
-
-def _check(acting_user: Any, permission: str, obj: Any) -> None:
-    if acting_user is not None and not acting_user.has_perm(permission, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _org_ids(user: Any, roles: set[str]) -> set[int]:
