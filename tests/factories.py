@@ -155,3 +155,98 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 def token_of(application: Any) -> str:
     """The token of an application's personal link."""
     return link_token(application)
+
+
+# Community ----------------------------------------------------------------------------------
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "community.Community"
+
+    complex = factory.SubFactory(ComplexFactory)
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    """A current resident with a resident membership of the complex's corporation."""
+
+    class Meta:
+        model = "community.Resident"
+        skip_postgeneration_save = True
+
+    community = factory.SubFactory(CommunityFactory)
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Sequence(lambda n: f"Buur {n:04d}")
+    joined_on = datetime.date(2024, 1, 1)
+
+    @factory.post_generation
+    def membership(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            MembershipFactory(
+                user=self.user,
+                organisation=self.community.complex.corporation,
+                role=Role.RESIDENT,
+            )
+
+
+class BoardTermFactory(factory.django.DjangoModelFactory):
+    """A term running from a year ago until a year from today."""
+
+    class Meta:
+        model = "community.BoardTerm"
+
+    resident = factory.SubFactory(ResidentFactory)
+    community = factory.LazyAttribute(lambda t: t.resident.community)
+    position = "member"
+    start_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(365))
+    end_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(365))
+
+
+class ActivityRequestFactory(factory.django.DjangoModelFactory):
+    """A submitted request for an activity a month from today, with one budget line of € 50."""
+
+    class Meta:
+        model = "community.ActivityRequest"
+        skip_postgeneration_save = True
+
+    requested_by = factory.SubFactory(ResidentFactory)
+    community = factory.LazyAttribute(lambda r: r.requested_by.community)
+    title = factory.Sequence(lambda n: f"Buurtactiviteit {n}")
+    description = "Samen koken en eten in de gemeenschappelijke ruimte."
+    place = "Gemeenschappelijke ruimte"
+    starts_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(30))
+    start_time = datetime.time(17, 30)
+    expected_participants = 15
+
+    @factory.post_generation
+    def lines(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            from doorstroom.community.models import BudgetLine
+
+            for item, amount in extracted if extracted is not None else [("Boodschappen", "50.00")]:
+                BudgetLine.objects.create(request=self, item=item, amount=Decimal(amount))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A planned meeting a week from now."""
+
+    class Meta:
+        model = "community.Meeting"
+
+    community = factory.SubFactory(CommunityFactory)
+    starts_at = factory.LazyFunction(
+        lambda: (
+            datetime.datetime.now(tz=datetime.UTC).replace(microsecond=0, second=0)
+            + datetime.timedelta(days=7)
+        )
+    )
+    place = "Gemeenschappelijke ruimte"
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "community.Budget"
+
+    community = factory.SubFactory(CommunityFactory)
+    year = factory.LazyFunction(lambda: datetime.date.today().year)
+    amount = Decimal("2000.00")

@@ -106,7 +106,6 @@ def test_every_role_was_considered() -> None:
         "policy_officer",
         "neighbourhood_team_member",
         "resident",
-        "board_member",
         "privacy_officer",
     }
 

@@ -38,7 +38,11 @@ def test_demo_world_has_every_kind_and_every_role(tmp_path: Path) -> None:
     assert set(Organisation.objects.values_list("kind", flat=True)) == set(OrganisationKind.values)
     assert {login["role"] for login in logins} == set(Role.values) | {"platform_admin"}
     for login in logins:
-        assert login["password"] and len(login["backup_codes"]) == 10 and login["totp_secret"]
+        assert login["password"]
+        if login["role"] == Role.RESIDENT:  # residents choose whether to use a second factor
+            assert login["backup_codes"] == [] and login["totp_secret"] == ""
+        else:
+            assert len(login["backup_codes"]) == 10 and login["totp_secret"]
 
 
 @pytest.mark.django_db
@@ -68,7 +72,8 @@ def test_demo_logins_work_with_password_and_backup_code(tmp_path: Path) -> None:
             {"username": login["username"], "password": login["password"]},
         )
         assert response.status_code == 302, login["username"]
-        client.post(reverse("accounts:verify"), {"token": login["backup_codes"][0]})
+        if login["backup_codes"]:  # residents have no second step
+            client.post(reverse("accounts:verify"), {"token": login["backup_codes"][0]})
         assert client.get(reverse("home:start")).status_code == 200, login["username"]
 
 
@@ -102,3 +107,34 @@ def test_same_seed_builds_the_same_world_in_a_fresh_sqlite_database(tmp_path: Pa
     other = fresh_world(tmp_path / "c", seed=6)
     assert first == second
     assert first != other
+
+
+@pytest.mark.django_db
+def test_demo_community_lives(tmp_path: Path) -> None:
+    """A board of four with its history, a year of meetings, approved, rejected, sent-back and
+    evaluated activities, a budget about half spent, and contributions logged."""
+    from django.utils import timezone
+
+    from doorstroom.community.models import (
+        ActivityRequest,
+        BoardTerm,
+        Community,
+        ContributionLog,
+        Decision,
+        Meeting,
+        Resident,
+    )
+    from doorstroom.community.selectors import board_on, budget_summary
+
+    load(tmp_path)
+    community = Community.objects.get(complex__code="MIX01")
+    assert len(board_on(community)) == 4
+    assert BoardTerm.objects.filter(community=community).count() == 5  # one stepped down
+    assert Resident.objects.filter(community=community).count() >= 15
+    assert Meeting.objects.filter(community=community, status="held").count() >= 10
+    statuses = set(ActivityRequest.objects.values_list("status", flat=True))
+    assert {"submitted", "sent_back", "approved", "rejected", "evaluated", "closed"} <= statuses
+    assert Decision.objects.filter(outcome="sent_back").count() >= 2
+    summary = budget_summary(community, timezone.localdate().year)
+    assert summary.use_percentage is not None and 40 <= summary.use_percentage <= 65
+    assert ContributionLog.objects.count() >= 30

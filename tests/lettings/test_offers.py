@@ -486,7 +486,6 @@ def test_the_vacancy_page_is_for_the_corporations_letting_staff_only(
         Role.POLICY_OFFICER,
         Role.NEIGHBOURHOOD_TEAM_MEMBER,
         Role.RESIDENT,
-        Role.BOARD_MEMBER,
         Role.PRIVACY_OFFICER,
         "corporation_privacy_officer",
         "other_manager",

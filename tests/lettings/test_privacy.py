@@ -64,7 +64,6 @@ CORPORATION_PEOPLE = [
     Role.MIXED_LIVING_MANAGER,
     Role.LETTING_OFFICER,
     Role.RESIDENT,
-    Role.BOARD_MEMBER,
     "corporation_privacy_officer",
     "other_manager",
 ]

@@ -44,10 +44,11 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
-        if not user.requires_two_factor:
-            return None
         from doorstroom.accounts.selectors import has_confirmed_device
 
+        # Residents may choose a second factor; once they set one up, it is asked like any other.
+        if not user.requires_two_factor and not has_confirmed_device(user):
+            return None
         target = "accounts:verify" if has_confirmed_device(user) else "accounts:enrol"
         query = urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(f"{reverse(target)}?{query}")

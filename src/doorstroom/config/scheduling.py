@@ -6,6 +6,7 @@ from typing import Any
 
 
 def scheduled_jobs() -> list[tuple[str, Any]]:
+    from doorstroom.community import tasks as community_tasks
     from doorstroom.lettings import tasks as lettings
     from doorstroom.tenancies import tasks as tenancies
 
@@ -15,4 +16,7 @@ def scheduled_jobs() -> list[tuple[str, Any]]:
         ("tenancies.attention_reminders", tenancies.attention_reminders),
         ("tenancies.schedule_check_ins", tenancies.schedule_check_ins),
         ("tenancies.end_labels", tenancies.end_labels),
+        ("community.plan_meetings", community_tasks.plan_meetings),
+        ("community.end_residencies", community_tasks.end_residencies),
+        ("community.forget_former_residents", community_tasks.forget_former_residents),
     ]

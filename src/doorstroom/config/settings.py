@@ -82,6 +82,28 @@ APPLICATION_RETENTION_MONTHS = config(
     cast=int,
     help="Months after which applications that did not lead to a tenancy are erased.",
 )
+MEDIA_ROOT = Path(
+    config(
+        "MEDIA_ROOT",
+        str(VAR_DIR / "uploads"),
+        help=(
+            "Folder for uploaded files (receipts of community spending). Never served directly:"
+            " Doorstroom hands each file out after a permission check. Back it up with the database."
+        ),
+    )
+)
+COMMUNITY_RECEIPT_MAX_MB = config(
+    "COMMUNITY_RECEIPT_MAX_MB",
+    5,
+    cast=int,
+    help="Largest receipt (photo or PDF) a resident may upload, in megabytes.",
+)
+COMMUNITY_RETENTION_MONTHS = config(
+    "COMMUNITY_RETENTION_MONTHS",
+    12,
+    cast=int,
+    help="Months after a resident left the community before their display name and log are erased.",
+)
 REFERRAL_RESPONSE_DAYS = config(
     "REFERRAL_RESPONSE_DAYS",
     10,
@@ -177,6 +199,7 @@ INSTALLED_APPS = [
     "doorstroom.clients",
     "doorstroom.lettings",
     "doorstroom.tenancies",
+    "doorstroom.community",
     "doorstroom.outcomes",
     "doorstroom.home",
     "doorstroom.demo",

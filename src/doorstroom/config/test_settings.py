@@ -8,7 +8,12 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("LOG_FORMAT", "text")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
+import tempfile
+from pathlib import Path
+
 from doorstroom.config.settings import *  # noqa: F403
+
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "doorstroom-test-uploads"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

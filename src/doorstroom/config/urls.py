@@ -29,6 +29,7 @@ urlpatterns = [
     path("plaatsingen/", include("doorstroom.tenancies.urls_placements")),
     path("signalen/", include("doorstroom.tenancies.urls_signals")),
     path("buurtteam/", include("doorstroom.tenancies.urls_team")),
+    path("community/", include("doorstroom.community.urls")),
     path("beheer/", admin.site.urls),
     path("", include("doorstroom.home.urls")),
 ]

@@ -21,12 +21,13 @@ from faker import Faker
 from doorstroom.accounts import services as account_services
 from doorstroom.accounts.models import User
 from doorstroom.demo.care import build_care
+from doorstroom.demo.community import build_community
 from doorstroom.demo.lettings import build_lettings
 from doorstroom.demo.pathway import build_pathway
 from doorstroom.demo.portfolio import build_portfolio
 from doorstroom.organisations import services as organisation_services
 from doorstroom.organisations.models import Organisation
-from doorstroom.organisations.roles import OrganisationKind, Role
+from doorstroom.organisations.roles import ROLE_POLICY, OrganisationKind, Role
 
 BACKUP_CODES_PER_USER = 10
 # Neutral words for memorable demo passwords (Faker's word list has some unfortunate ones).
@@ -94,10 +95,14 @@ PEOPLE = [
     ("beleid", "municipality", Role.POLICY_OFFICER),
     ("buurtteam", "neighbourhood_team", Role.NEIGHBOURHOOD_TEAM_MEMBER),
     ("bewoner", "corporation", Role.RESIDENT),
-    ("bestuurslid", "corporation", Role.BOARD_MEMBER),
+    ("bestuurslid", "corporation", Role.RESIDENT),
     ("privacy", "corporation", Role.PRIVACY_OFFICER),
     ("privacy-zorg", "care_provider", Role.PRIVACY_OFFICER),
 ]
+
+
+#: Demo logins whose job is more than their role: the resident who chairs the community board.
+LABELS = {"bestuurslid": "Bewoner, voorzitter van het bestuur"}
 
 
 def _totp_key(seed: int, username: str) -> bytes:
@@ -143,24 +148,29 @@ def build_world(seed: int, today: dt.date | None = None) -> list[DemoLogin]:
                 acting_user=None, user=user, organisation=organisation, role=role
             )
         key = _totp_key(seed, username)
-        account_services.enrol_totp_with_key(user=user, key_hex=key.hex())
-        device = StaticDevice.objects.create(
-            user=user, name=account_services.BACKUP_DEVICE_NAME, confirmed=True
-        )
         codes = [
             "".join(rng.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(8))
             for _ in range(BACKUP_CODES_PER_USER)
         ]
-        StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+        if role is not None and not ROLE_POLICY[role].requires_two_factor:
+            # Residents log in with their password only (a second factor is their choice).
+            key, codes = b"", []
+        else:
+            account_services.enrol_totp_with_key(user=user, key_hex=key.hex())
+            device = StaticDevice.objects.create(
+                user=user, name=account_services.BACKUP_DEVICE_NAME, confirmed=True
+            )
+            StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
         logins.append(
             DemoLogin(
                 username=username,
                 password=password,
                 role=role or "platform_admin",
-                role_label=str(Role(role).label) if role else str(_("Platform administrator")),
+                role_label=LABELS.get(username)
+                or (str(Role(role).label) if role else str(_("Platform administrator"))),
                 organisation=organisation.name if organisation else "",
                 name=f"{first} {last}",
-                totp_secret=base64.b32encode(key).decode(),
+                totp_secret=base64.b32encode(key).decode() if key else "",
                 backup_codes=codes,
             )
         )
@@ -201,6 +211,14 @@ def build_world(seed: int, today: dt.date | None = None) -> list[DemoLogin]:
         manager=people["beheerder"],
         officer=people["verhuurder"],
         case_worker=people["begeleider"],
+        seed=seed,
+        today=day,
+    )
+    build_community(
+        corporation=organisations["corporation"],
+        manager=people["beheerder"],
+        resident_user=people["bewoner"],
+        board_user=people["bestuurslid"],
         seed=seed,
         today=day,
     )

@@ -35,6 +35,8 @@ class Section:
     title: str | Promise
     empty_text: str | Promise
     provider: Callable[[Any, Any], list[Item]] = field(default=lambda user, membership: [])
+    #: Whether the section applies to this person at all (e.g. only to residents on the board).
+    shown: Callable[[Any, Any], bool] = field(default=lambda user, membership: True)
 
 
 def _recent_failed_logins(user: Any, membership: Any) -> list[Item]:
@@ -543,6 +545,106 @@ def _overrides(user: Any, membership: Any) -> list[Item]:
     ]
 
 
+# Community ----------------------------------------------------------------------------------
+
+
+def _community_of(user: Any) -> Any:
+    from doorstroom.community.selectors import residency_of
+
+    resident = residency_of(user)
+    return resident.community if resident is not None else None
+
+
+def _is_on_board(user: Any, membership: Any) -> bool:
+    from doorstroom.community.selectors import board_terms_of
+
+    return bool(board_terms_of(user))
+
+
+def _open_requests(communities: Any, with_complex: bool) -> list[Item]:
+    from doorstroom.community.models import ActivityRequest, ActivityStatus
+    from doorstroom.config.templatetags.doorstroom import euro
+
+    requests = (
+        ActivityRequest.objects.filter(
+            community__in=communities,
+            status__in=[ActivityStatus.SUBMITTED, ActivityStatus.EVALUATED],
+        )
+        .with_requested_amount()
+        .select_related("community__complex")
+        .order_by("submitted_at")[:10]
+    )
+    items = []
+    for request in requests:
+        parts = [str(request.get_status_display())]
+        if request.status == ActivityStatus.SUBMITTED:
+            amount = euro(request.requested_amount)  # type: ignore[attr-defined]
+            parts.append(str(_("requested %(amount)s") % {"amount": amount}))
+        if with_complex:
+            parts.insert(0, request.community.complex.name)
+        items.append(
+            Item(
+                label=request.title,
+                detail=" · ".join(parts),
+                url=reverse("community:request", args=[request.community_id, request.pk]),
+            )
+        )
+    return items
+
+
+def _manager_board_items(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.community.models import Community
+
+    communities = Community.objects.filter(complex__corporation=membership.organisation)
+    return _open_requests(communities, with_complex=True)
+
+
+def _board_items(user: Any, membership: Any) -> list[Item]:
+    community = _community_of(user)
+    return [] if community is None else _open_requests([community], with_complex=False)
+
+
+def _coming_activities(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.community.models import ActivityRequest, ActivityStatus
+
+    community = _community_of(user)
+    if community is None:
+        return []
+    activities = ActivityRequest.objects.filter(
+        community=community, status=ActivityStatus.APPROVED, starts_on__gte=timezone.localdate()
+    ).order_by("starts_on", "start_time")[:5]
+    return [
+        Item(
+            label=activity.title,
+            detail=f"{activity.starts_on:%d-%m-%Y} · {activity.place}",
+            url=reverse("community:request", args=[community.pk, activity.pk]),
+        )
+        for activity in activities
+    ]
+
+
+def _my_requests(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.community.models import ActivityRequest, ActivityStatus
+    from doorstroom.community.selectors import residency_of
+
+    resident = residency_of(user)
+    if resident is None:
+        return []
+    requests = (
+        ActivityRequest.objects.filter(requested_by=resident)
+        .exclude(status__in=[ActivityStatus.CLOSED, ActivityStatus.WITHDRAWN])
+        .order_by("-submitted_at")[:5]
+    )
+    return [
+        Item(
+            label=request.title,
+            detail=str(request.get_status_display()),
+            url=reverse("community:request", args=[request.community_id, request.pk]),
+        )
+        for request in requests
+    ]
+
+
 SECTIONS: dict[str, list[Section]] = {
     Role.MIXED_LIVING_MANAGER: [
         Section(
@@ -586,7 +688,10 @@ SECTIONS: dict[str, list[Section]] = {
         Section(
             "board",
             _("Community board"),
-            _("Activity requests for the next board meeting appear here."),
+            _(
+                "Activity requests for the next board meeting, and evaluations to discuss, appear here."
+            ),
+            _manager_board_items,
         ),
     ],
     Role.LETTING_OFFICER: [
@@ -745,20 +850,24 @@ SECTIONS: dict[str, list[Section]] = {
     Role.RESIDENT: [
         Section(
             "activities",
-            _("Activities"),
+            _("Coming activities"),
             _("Joint activities in your complex appear here. You can also propose one."),
+            _coming_activities,
         ),
-    ],
-    Role.BOARD_MEMBER: [
+        Section(
+            "my_requests",
+            _("My requests"),
+            _("The activities you proposed appear here, with the board's decision."),
+            _my_requests,
+        ),
         Section(
             "requests",
-            _("Requests to decide"),
-            _("Residents' activity requests for the next monthly meeting appear here."),
-        ),
-        Section(
-            "evaluations",
-            _("Activities to evaluate"),
-            _("Activities that took place and still need an evaluation appear here."),
+            _("For the board"),
+            _(
+                "Activity requests for the next board meeting, and evaluations to discuss, appear here."
+            ),
+            _board_items,
+            shown=_is_on_board,
         ),
     ],
     Role.PRIVACY_OFFICER: [

@@ -21,5 +21,9 @@ def start(request: HttpRequest) -> HttpResponse:
     blocks = [
         {"section": section, "items": section.provider(request.user, membership)}
         for section in sections
+        if section.shown(request.user, membership)
     ]
-    return render(request, "home/start.html", {"blocks": blocks, "membership": membership})
+    from doorstroom.community.selectors import residency_of
+
+    context = {"blocks": blocks, "membership": membership, "residency": residency_of(request.user)}
+    return render(request, "home/start.html", context)

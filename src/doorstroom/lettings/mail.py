@@ -1,5 +1,5 @@
-"""Every e-mail of the letting process goes through here: rendered in Dutch from a template
-pair (``<name>.subject.txt`` and ``<name>.txt`` under ``lettings/email/``), sent through Django's
+"""Every e-mail goes through here: rendered in Dutch from a template pair (``<name>.subject.txt``
+and ``<name>.txt`` under ``lettings/email/``, or the ``folder`` of another app), sent through Django's
 mail framework (SMTP from EMAIL_URL in production), after the transaction that caused it commits.
 """
 
@@ -24,11 +24,15 @@ class Attachment:
 
 
 def render_message(
-    name: str, context: dict[str, Any], to: Sequence[str], attachments: Sequence[Attachment] = ()
+    name: str,
+    context: dict[str, Any],
+    to: Sequence[str],
+    attachments: Sequence[Attachment] = (),
+    folder: str = "lettings/email",
 ) -> EmailMessage:
     with translation.override("nl"):
-        subject = render_to_string(f"lettings/email/{name}.subject.txt", context).strip()
-        body = render_to_string(f"lettings/email/{name}.txt", context)
+        subject = render_to_string(f"{folder}/{name}.subject.txt", context).strip()
+        body = render_to_string(f"{folder}/{name}.txt", context)
     message = EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
@@ -41,8 +45,12 @@ def render_message(
 
 
 def send_after_commit(
-    name: str, context: dict[str, Any], to: Sequence[str], attachments: Sequence[Attachment] = ()
+    name: str,
+    context: dict[str, Any],
+    to: Sequence[str],
+    attachments: Sequence[Attachment] = (),
+    folder: str = "lettings/email",
 ) -> None:
     """Send the message once the current transaction commits (at once outside a transaction)."""
-    message = render_message(name, context, to, attachments)
+    message = render_message(name, context, to, attachments, folder)
     transaction.on_commit(lambda: message.send(fail_silently=False))

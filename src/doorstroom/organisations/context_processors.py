@@ -36,6 +36,8 @@ def navigation(user: Any, active: Any = None) -> list[tuple[str, str]]:
         items.append((reverse("vacancies:list"), _("Letting")))
         items.append((reverse("placements:list"), _("Placements")))
         items.append((reverse("signals:list"), _("Signals")))
+    if roles & {Role.RESIDENT, Role.MIXED_LIVING_MANAGER}:
+        items.append((reverse("community:landing"), _("Community")))
     if Role.NEIGHBOURHOOD_TEAM_MEMBER in roles:
         items.append((reverse("team:home"), _("Neighbourhood team")))
     if roles & PORTFOLIO_ROLES or user.is_superuser:

@@ -27,7 +27,6 @@ class Role(models.TextChoices):
     POLICY_OFFICER = "policy_officer", _("Policy officer")
     NEIGHBOURHOOD_TEAM_MEMBER = "neighbourhood_team_member", _("Neighbourhood team member")
     RESIDENT = "resident", _("Resident")
-    BOARD_MEMBER = "board_member", _("Community board member")
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
@@ -53,9 +52,9 @@ ROLE_POLICY: dict[str, RolePolicy] = {
             frozenset({OrganisationKind.NEIGHBOURHOOD_TEAM}),
             True,
         ),
-        # Residents see community content only; their board sees residents' requests by name.
+        # Residents see community content only. A seat on the community board is not a role
+        # but a board term in the community (community.BoardTerm); a second factor is optional.
         RolePolicy(Role.RESIDENT, frozenset({OrganisationKind.CORPORATION}), False),
-        RolePolicy(Role.BOARD_MEMBER, frozenset({OrganisationKind.CORPORATION}), True),
         RolePolicy(Role.PRIVACY_OFFICER, _ALL_KINDS, True),
     ]
 }

@@ -37,8 +37,8 @@ def has_role_in(*roles: str) -> Any:
 is_privacy_officer_of = has_role_in(Role.PRIVACY_OFFICER)
 
 rules.add_perm("organisations.view_organisation", is_member_of | is_platform_admin)
-#: Residents and board members are members of their corporation too, but the staff list with
-#: e-mail addresses is not theirs to see.
-is_staff_of = has_role_in(*(r for r in Role.values if r not in {Role.RESIDENT, Role.BOARD_MEMBER}))
+#: Residents (board members among them) are members of their corporation too, but the staff list
+#: with e-mail addresses is not theirs to see.
+is_staff_of = has_role_in(*(r for r in Role.values if r != Role.RESIDENT))
 
 rules.add_perm("organisations.view_members", is_staff_of | is_platform_admin)

@@ -50,7 +50,12 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(
                 f"  {login.role_label:<{width}}  {login.username:<15} {login.password:<28} "
-                f"reservecode: {login.backup_codes[0]}   ({login.organisation or 'platform'})"
+                + (
+                    f"reservecode: {login.backup_codes[0]}   "
+                    if login.backup_codes
+                    else "geen tweede stap      "
+                )
+                + f"({login.organisation or 'platform'})"
             )
         self.stdout.write(
             "\nNa het wachtwoord vraagt Doorstroom om een code: gebruik een reservecode uit de lijst "
