@@ -42,7 +42,15 @@ def section(page: Page, key: str) -> Any:
     [
         (
             Role.MIXED_LIVING_MANAGER,
-            ["vacancies", "attention", "nominations", "signals", "flips", "board"],
+            [
+                "vacancies",
+                "attention",
+                "nominations",
+                "signals",
+                "flips",
+                "visit_requests",
+                "board",
+            ],
         ),
         (
             Role.CASE_WORKER,

@@ -8,6 +8,7 @@ from typing import Any
 def scheduled_jobs() -> list[tuple[str, Any]]:
     from doorstroom.community import tasks as community_tasks
     from doorstroom.lettings import tasks as lettings
+    from doorstroom.outcomes import tasks as outcomes
     from doorstroom.tenancies import tasks as tenancies
 
     return [
@@ -19,4 +20,5 @@ def scheduled_jobs() -> list[tuple[str, Any]]:
         ("community.plan_meetings", community_tasks.plan_meetings),
         ("community.end_residencies", community_tasks.end_residencies),
         ("community.forget_former_residents", community_tasks.forget_former_residents),
+        ("outcomes.erase_visit_requests", outcomes.erase_visit_requests),
     ]

@@ -104,6 +104,12 @@ COMMUNITY_RETENTION_MONTHS = config(
     cast=int,
     help="Months after a resident left the community before their display name and log are erased.",
 )
+REPORT_IN_BACKGROUND_FROM_PLACEMENTS = config(
+    "REPORT_IN_BACKGROUND_FROM_PLACEMENTS",
+    2000,
+    cast=int,
+    help="Quarterly reports over more placements than this are made by the background worker.",
+)
 REFERRAL_RESPONSE_DAYS = config(
     "REFERRAL_RESPONSE_DAYS",
     10,

@@ -645,6 +645,18 @@ def _my_requests(user: Any, membership: Any) -> list[Item]:
     ]
 
 
+def _visit_requests(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.outcomes.project import visit_requests
+
+    return list(visit_requests(user, membership))
+
+
+def _outcome_headlines(user: Any, membership: Any) -> list[Item]:
+    from doorstroom.outcomes.dashboard import headline_items
+
+    return list(headline_items(user, membership))
+
+
 SECTIONS: dict[str, list[Section]] = {
     Role.MIXED_LIVING_MANAGER: [
         Section(
@@ -684,6 +696,14 @@ SECTIONS: dict[str, list[Section]] = {
                 "Care-lease placements whose flip checklist is met and await your sign-off appear here."
             ),
             _ready_to_flip,
+        ),
+        Section(
+            "visit_requests",
+            _("Working-visit requests"),
+            _(
+                "Requests from colleagues of other organisations for a working visit to one of your complexes appear here."
+            ),
+            _visit_requests,
         ),
         Section(
             "board",
@@ -829,6 +849,7 @@ SECTIONS: dict[str, list[Section]] = {
             "outcomes",
             _("Outcome figures"),
             _("Flip rates and exits across corporations appear here, as aggregates only."),
+            _outcome_headlines,
         ),
     ],
     Role.NEIGHBOURHOOD_TEAM_MEMBER: [

@@ -16,6 +16,7 @@ PORTFOLIO_ROLES = {
 CARE_ROLES = {Role.CASE_WORKER, Role.TEAM_LEAD}
 LETTING_ROLES = {Role.MIXED_LIVING_MANAGER, Role.LETTING_OFFICER}
 QUOTA_ROLES = {Role.MIXED_LIVING_MANAGER, Role.LETTING_OFFICER, Role.POLICY_OFFICER}
+OUTCOME_ROLES = {Role.MIXED_LIVING_MANAGER, Role.CASE_WORKER, Role.TEAM_LEAD, Role.POLICY_OFFICER}
 
 
 def navigation(user: Any, active: Any = None) -> list[tuple[str, str]]:
@@ -44,6 +45,11 @@ def navigation(user: Any, active: Any = None) -> list[tuple[str, str]]:
         items.append((reverse("portfolio:overview"), _("Portfolio")))
     if roles & QUOTA_ROLES or user.is_superuser:
         items.append((reverse("outcomes:quota"), _("Quota")))
+    if roles & OUTCOME_ROLES:
+        items.append((reverse("dashboard:overview"), _("Outcomes")))
+        items.append((reverse("reports:index"), _("Reports")))
+    if Role.MIXED_LIVING_MANAGER in roles:
+        items.append((reverse("projects:manage"), _("Project pages")))
     items.append((reverse("organisations:list"), _("Organisations")))
     officer = [m for m in memberships if m.role == Role.PRIVACY_OFFICER]
     if officer:

@@ -103,7 +103,15 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tenancies/placements/list.html",
-        {"page": page, "rows": rows, "form": form, "status": request.GET.get("status", "")},
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "status": request.GET.get("status", ""),
+            "may_import": any(
+                m.role == Role.MIXED_LIVING_MANAGER for m in memberships_of(request.user)
+            ),
+        },
     )
 
 
