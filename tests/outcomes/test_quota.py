@@ -99,3 +99,7 @@ def test_policy_officer_sees_aggregates_of_the_municipality_but_no_person(member
     assert (row["complexes"], row["dwellings"], row["labelled"]) == (1, 3, 1)
     content = response.content.decode()
     assert "Geheime Huurder" not in content and complex_.corporation.name in content
+    # One labelled dwelling could point at a person: the municipality sees "<5", no share.
+    assert row["labelled_shown"] == "<5" and row["care_leased_shown"] == 0
+    assert row["share"] is None
+    assert "&lt;5" in content

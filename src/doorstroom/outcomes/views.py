@@ -19,6 +19,7 @@ from doorstroom.config.forms import apply_errors
 from doorstroom.organisations.access import get_for_user_or_404
 from doorstroom.organisations.roles import Role
 from doorstroom.organisations.selectors import has_role_anywhere, memberships_of
+from doorstroom.outcomes.disclosure import is_small, suppress
 from doorstroom.outcomes.quota import progress_of
 from doorstroom.portfolio import services
 from doorstroom.portfolio.forms import QuotaForm
@@ -58,8 +59,15 @@ def municipal_aggregates(user: Any) -> list[dict[str, Any]]:
         for key in ("dwellings", "care_leased", "labelled", "promised"):
             row[key] += getattr(mix, key)
     for row in totals.values():
+        # Dwellings with a care lease or a label say who lives there: small counts are
+        # suppressed for the municipality, and the share computed from them withheld.
+        small = is_small(row["care_leased"]) or is_small(row["labelled"])
+        row["care_leased_shown"] = suppress(row["care_leased"])
+        row["labelled_shown"] = suppress(row["labelled"])
         row["share"] = (
-            (Decimal(row["care_leased"] + row["labelled"]) / row["dwellings"])
+            None
+            if small
+            else (Decimal(row["care_leased"] + row["labelled"]) / row["dwellings"])
             if row["dwellings"]
             else Decimal(0)
         )
