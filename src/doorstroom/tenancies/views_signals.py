@@ -13,12 +13,10 @@ Deny by default; 404 for 'missing' and 'forbidden' alike.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,14 +27,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doorstroom.config.forms import apply_errors
-from doorstroom.organisations.models import Organisation
 from doorstroom.portfolio.importing import ImportFileError
 from doorstroom.portfolio.models import Dwelling
-from doorstroom.portfolio.views_import import import_dir, importing_corporation
+from doorstroom.portfolio.views_import import importing_corporation
 from doorstroom.tenancies import signals_services as services
 from doorstroom.tenancies.arrears import COLUMNS, PAID_OUTCOME, run_arrears_import
 from doorstroom.tenancies.forms_signals import (
-    SUFFIXES,
     ArrearsUploadForm,
     CloseSignalForm,
     ReferForm,
@@ -50,9 +46,10 @@ from doorstroom.tenancies.models import (
     Signal,
     SignalKind,
 )
+from doorstroom.tenancies.uploads import PendingUploads
 
 PAGE_SIZE = 25
-SESSION_KEY = "arrears_imports"
+UPLOADS = PendingUploads("arrears", "arrears_imports")
 STATUS_FILTERS = ("open", "closed", "all")
 
 
@@ -343,45 +340,12 @@ def received_action(request: HttpRequest, referral_id: int) -> HttpResponse:
 # --- The arrears import --------------------------------------------------------------------------
 
 
-def _uploads(request: HttpRequest) -> dict[str, dict[str, Any]]:
-    return dict(request.session.get(SESSION_KEY, {}))
-
-
-def _upload_path(token: str, entry: dict[str, Any]) -> Path:
-    suffix = entry.get("suffix")
-    if suffix not in SUFFIXES:
-        raise Http404
-    return import_dir() / f"arrears-{uuid.UUID(token)}{suffix}"
-
-
-def _store(request: HttpRequest, upload: UploadedFile, corporation: Organisation) -> str:
-    token = str(uuid.uuid4())
-    suffix = Path(upload.name or "").suffix.lower()
-    entry = {
-        "corporation": corporation.pk,
-        "user": request.user.pk,
-        "suffix": suffix,
-        "name": Path(upload.name or "").name[:200],
-    }
-    path = _upload_path(token, entry)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    uploads = _uploads(request)
-    for old in list(uploads)[:-2]:  # keep the last few uploads of this session
-        _upload_path(old, uploads.pop(old)).unlink(missing_ok=True)
-    uploads[token] = entry
-    request.session[SESSION_KEY] = uploads
-    return token
-
-
 @require_http_methods(["GET", "POST"])
 def arrears_upload(request: HttpRequest) -> HttpResponse:
     corporation = importing_corporation(request)
     form = ArrearsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token = _store(request, form.cleaned_data["file"], corporation)
+        token = UPLOADS.store(request, form.cleaned_data["file"], corporation)
         return redirect("signals:arrears_preview", token=token)
     return render(
         request,
@@ -394,19 +358,8 @@ def arrears_upload(request: HttpRequest) -> HttpResponse:
 def arrears_preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """GET: the dry run and its report. POST: the import, then back to the signals."""
     corporation = importing_corporation(request)
-    key = str(token)
-    uploads = _uploads(request)
-    entry = uploads.get(key)
-    if (
-        not entry
-        or entry.get("corporation") != corporation.pk
-        or entry.get("user") != request.user.pk
-    ):
-        raise Http404
-    path = _upload_path(key, entry)
-    if not path.is_file():
-        uploads.pop(key, None)
-        request.session[SESSION_KEY] = uploads
+    entry, path = UPLOADS.get(request, token, corporation)
+    if path is None:
         messages.error(request, _("That upload is no longer available; upload the file again."))
         return redirect("signals:arrears")
     confirming = request.method == "POST"
@@ -419,9 +372,7 @@ def arrears_preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     except ImportFileError as exc:
         file_error = exc.message
     if result is not None and result.written:
-        uploads.pop(key, None)
-        request.session[SESSION_KEY] = uploads
-        path.unlink(missing_ok=True)
+        UPLOADS.forget(request, token)
         messages.success(request, " ".join([_("The import is done."), *result.summary()]))
         return redirect("signals:list")
     return render(
